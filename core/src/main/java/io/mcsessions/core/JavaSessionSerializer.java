@@ -1,0 +1,113 @@
+package io.mcsessions.core;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Java serialization of session attributes, resolving classes with the web application's class loader.
+ *
+ * <p>Attributes are written to one object stream (so class descriptors are shared). If an attribute does not
+ * serialize, the slower path finds every such attribute, leaves them out, and warns once per class, naming
+ * it: the session itself is still stored, and the live session keeps those attributes locally.
+ */
+public final class JavaSessionSerializer implements SessionSerializer {
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.JavaSessionSerializer");
+    private static final Set<String> WARNED_CLASSES = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public byte[] serialize(Map<String, Object> attributes) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + attributes.size() * 64);
+        try {
+            write(attributes, bytes);
+            return bytes.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            Map<String, Object> serializable = new LinkedHashMap<>();
+            attributes.forEach((name, value) -> {
+                if (serializes(name, value)) {
+                    serializable.put(name, value);
+                }
+            });
+            bytes.reset();
+            write(serializable, bytes);
+            return bytes.toByteArray();
+        }
+    }
+
+    private static void write(Map<String, Object> attributes, OutputStream out) throws IOException {
+        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
+            objects.writeInt(attributes.size());
+            for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
+                objects.writeUTF(attribute.getKey());
+                objects.writeObject(attribute.getValue());
+            }
+        }
+    }
+
+    private static boolean serializes(String name, Object value) {
+        try (ObjectOutputStream probe = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+            probe.writeObject(value);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            String type = value == null ? "null" : value.getClass().getName();
+            if (WARNED_CLASSES.add(type)) {
+                LOG.log(System.Logger.Level.WARNING, "session attribute ''{0}'' of class {1} cannot be serialized "
+                        + "({2}); it is not stored in memcached and lives only in the container that set it. "
+                        + "Make the class Serializable to replicate it.", name, type, e.toString());
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public Map<String, Object> deserialize(byte[] payload, ClassLoader classLoader) throws IOException {
+        try (ObjectInputStream objects = new ClassLoaderObjectInputStream(new ByteArrayInputStream(payload),
+                classLoader)) {
+            int count = objects.readInt();
+            if (count < 0 || count > payload.length) {
+                throw new IOException("damaged payload: " + count + " attributes announced in " + payload.length
+                        + " bytes");
+            }
+            Map<String, Object> attributes = new LinkedHashMap<>(Math.max(4, count * 2));
+            for (int i = 0; i < count; i++) {
+                attributes.put(objects.readUTF(), objects.readObject());
+            }
+            return attributes;
+        } catch (ClassNotFoundException e) {
+            throw new IOException("class " + e.getMessage() + " is not visible to the web application", e);
+        } catch (RuntimeException e) {
+            throw new IOException("damaged payload: " + e, e);
+        }
+    }
+
+    /** Resolves classes with a given class loader first (the web application's), then the JDK's default. */
+    static final class ClassLoaderObjectInputStream extends ObjectInputStream {
+        private final ClassLoader classLoader;
+
+        ClassLoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+            super(in);
+            this.classLoader = classLoader;
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            if (classLoader != null) {
+                try {
+                    return Class.forName(desc.getName(), false, classLoader);
+                } catch (ClassNotFoundException e) {
+                    // fall through: primitives and arrays of them resolve in the default way
+                }
+            }
+            return super.resolveClass(desc);
+        }
+    }
+}

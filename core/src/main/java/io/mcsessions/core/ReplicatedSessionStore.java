@@ -1,0 +1,302 @@
+package io.mcsessions.core;
+
+import io.mcsessions.core.internal.NodeHealth;
+import io.mcsessions.core.internal.NodeRegistry;
+import io.mcsessions.core.internal.NodeSettings;
+import io.mcsessions.core.internal.RateLimitedLog;
+import io.mcsessions.core.internal.Replication;
+import io.mcsessions.core.internal.SessionKeys;
+import io.mcsessions.core.internal.SessionLocks;
+import io.mcsessions.core.internal.SharedNode;
+import io.mcsessions.core.internal.StoreCounters;
+import io.mcsessions.core.internal.StoreNode;
+import io.mcsessions.core.internal.WriteBack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * A replicated session store on N memcached nodes: the container-neutral core of mcsessions.
+ *
+ * <p>Every session is written to {@code redundancy} nodes; reads take the newest copy and repair the others.
+ * No method throws because a node failed: a failure is a warning in the log (once per state change) and an
+ * outcome in the result. With every node down, loads report {@link LoadResult.Outcome#UNAVAILABLE} and saves
+ * {@link SaveResult.Outcome#DEGRADED}: the container keeps serving its local copy, and the store writes the
+ * sessions saved meanwhile back when a node returns.
+ *
+ * <p>Thread-safe. Start with {@link #start(StoreConfig)}, stop with {@link #close()}.
+ */
+public final class ReplicatedSessionStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.ReplicatedSessionStore");
+    private static final long MAX_CONNECT_WAIT_MILLIS = 2000;
+
+    private final StoreConfig config;
+    private final String name;
+    private final NodeRegistry registry;
+    private final List<StoreNode> nodes;
+    private final Replication replication;
+    private final SessionLocks locks;
+    private final WriteBack writeBack;
+    private final StoreCounters counters = new StoreCounters();
+    private final CopyOnWriteArrayList<StoreListener> listeners = new CopyOnWriteArrayList<>();
+    private final NodeHealth.TransitionListener healthListener = this::onNodeTransition;
+    private final AtomicBoolean degraded = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final RateLimitedLog unexpected = new RateLimitedLog(LOG, 60_000, System::nanoTime);
+
+    private ReplicatedSessionStore(StoreConfig config, NodeRegistry registry) {
+        this.config = config.validate();
+        this.name = config.getStoreName();
+        this.registry = registry;
+        NodeSettings settings = new NodeSettings(config.getOperationTimeout(), config.getRetryInterval(),
+                config.getUsername(), config.getPassword());
+        List<StoreNode> acquired = new ArrayList<>();
+        for (NodeAddress address : config.getNodes()) {
+            acquired.add(new StoreNode(address, registry.acquire(address, settings)));
+        }
+        this.nodes = List.copyOf(acquired);
+        SessionKeys keys = new SessionKeys(config.getStorageKeyPrefix());
+        this.replication = new Replication(nodes, config.getRedundancy(), config.getOperationTimeout(),
+                config.getMaxValueSize(), keys, counters, name, config.getWriterId(), System::nanoTime);
+        this.locks = new SessionLocks(replication, keys, counters, config.getOperationTimeout(), name,
+                System::nanoTime);
+        this.writeBack = new WriteBack(replication, counters, name);
+        for (StoreNode node : nodes) {
+            node.shared().health().addListener(healthListener);
+        }
+    }
+
+    /**
+     * Validates the configuration, connects to every node (waiting at most {@code operationTimeout}, and no more
+     * than 2 s, for the first connections) and returns the running store. Nodes that do not connect in that time
+     * start out down, with one warning each; the store starts anyway.
+     *
+     * @throws ConfigurationException when a setting is invalid
+     */
+    public static ReplicatedSessionStore start(StoreConfig config) {
+        return start(config, NodeRegistry.jvm());
+    }
+
+    static ReplicatedSessionStore start(StoreConfig config, NodeRegistry registry) {
+        ReplicatedSessionStore store = new ReplicatedSessionStore(Objects.requireNonNull(config, "config"), registry);
+        store.awaitFirstConnections();
+        store.updateDegraded();
+        LOG.log(System.Logger.Level.INFO, "{0} - session store started: {1} memcached nodes ({2}), {3} copies per "
+                + "session, operation timeout {4} ms, retry interval {5} ms", store.name, store.nodes.size(),
+                store.nodes.stream().map(n -> n.address().describe()).collect(Collectors.joining(", ")),
+                config.getRedundancy(), config.getOperationTimeout(), config.getRetryInterval());
+        return store;
+    }
+
+    private void awaitFirstConnections() {
+        long wait = Math.min(config.getOperationTimeout(), MAX_CONNECT_WAIT_MILLIS);
+        List<CompletableFuture<Boolean>> connected = new ArrayList<>();
+        for (StoreNode node : nodes) {
+            connected.add(node.shared().firstConnection().thenApply(ignored -> true)
+                    .completeOnTimeout(false, wait, TimeUnit.MILLISECONDS));
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!connected.get(i).join()) {
+                nodes.get(i).shared().health().unreachableAtStart("no connection within " + wait + " ms at start");
+            }
+        }
+    }
+
+    /** The store's name, as its log lines start. */
+    public String name() {
+        return name;
+    }
+
+    /** The validated, sealed configuration. */
+    public StoreConfig config() {
+        return config;
+    }
+
+    /**
+     * The newest copy of the session, or why there is none. Never throws for a node failure.
+     */
+    public LoadResult load(String sessionId) {
+        try {
+            return replication.load(sessionId);
+        } catch (RuntimeException e) {
+            unexpected(e, "load");
+            return LoadResult.unavailable();
+        }
+    }
+
+    /** Writes the session to its replicas and waits for the first acknowledgement (bounded by the timeout). */
+    public SaveResult save(SessionRecord record) {
+        return saveAsync(record).join();
+    }
+
+    /**
+     * Writes the session to its replicas; the future completes with the first acknowledgement, and never
+     * exceptionally. A {@link SaveResult.Outcome#DEGRADED} record is written back when a node returns.
+     */
+    public CompletableFuture<SaveResult> saveAsync(SessionRecord record) {
+        Objects.requireNonNull(record, "record");
+        CompletableFuture<SaveResult> written;
+        try {
+            written = replication.save(record);
+        } catch (RuntimeException e) {
+            unexpected(e, "save");
+            written = CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.DEGRADED,
+                    record.revision(), "unexpected error: " + e));
+        }
+        return written.thenApply(result -> {
+            if (result.outcome() == SaveResult.Outcome.DEGRADED) {
+                writeBack.remember(record);
+            } else if (result.isStored()) {
+                writeBack.forget(record.id(), record.revision());
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Resets the expiration of the session's copies without rewriting them (for requests that only read it).
+     *
+     * @return true when at least one replica held the session; false means it should be saved in full
+     */
+    public boolean touch(String sessionId, int maxInactiveSeconds) {
+        try {
+            return replication.touch(sessionId, maxInactiveSeconds);
+        } catch (RuntimeException e) {
+            unexpected(e, "touch");
+            return false;
+        }
+    }
+
+    /**
+     * Ends the session: writes a tombstone above {@code lastKnownRevision} to every node that is up, so no
+     * replica can bring it back, and waits for the first acknowledgement.
+     */
+    public SaveResult invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
+        writeBack.forget(sessionId);
+        try {
+            return replication.invalidate(sessionId, lastKnownRevision, maxInactiveSeconds).join();
+        } catch (RuntimeException e) {
+            unexpected(e, "invalidate");
+            return new SaveResult(SaveResult.Outcome.DEGRADED, lastKnownRevision, "unexpected error: " + e);
+        }
+    }
+
+    /**
+     * Locks the session for one request, waiting up to {@code maxWait}. When it cannot be had in time the
+     * returned lock is not {@linkplain SessionLock#acquired() acquired}, a warning is logged and the request
+     * should proceed.
+     */
+    public SessionLock lock(String sessionId, Duration maxWait) {
+        return locks.lock(sessionId, maxWait);
+    }
+
+    /** What each node holds for the session, for status pages. Asks every node that is up. */
+    public List<ReplicaInfo> inspect(String sessionId) {
+        return replication.inspect(sessionId);
+    }
+
+    /** Whether no node is up, so that sessions live only in the container. */
+    public boolean isDegraded() {
+        return degraded.get();
+    }
+
+    /** Every configured node with its health and counters. */
+    public List<NodeStatus> nodes() {
+        return nodes.stream().map(n -> n.shared().status(n.address())).toList();
+    }
+
+    /** A snapshot of counters and node states. */
+    public StoreStats stats() {
+        return new StoreStats(name, isDegraded(), counters.snapshot(), nodes(), writeBack.size());
+    }
+
+    /** Takes a node out of service for the whole JVM until {@link #markNodeUp(String)}. */
+    public void markNodeDown(String nodeId) {
+        node(nodeId).shared().health().markDown();
+    }
+
+    /** Returns a node marked down to service; it is probed at once and used when it answers. */
+    public void markNodeUp(String nodeId) {
+        node(nodeId).shared().health().markUp();
+    }
+
+    private StoreNode node(String nodeId) {
+        return nodes.stream().filter(n -> n.address().id().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no memcached node has the id '" + nodeId
+                        + "'; the nodes are " + nodes.stream().map(n -> n.address().id()).toList()));
+    }
+
+    public void addListener(StoreListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(StoreListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void onNodeTransition(NodeHealth health, NodeState from, NodeState to, String reason) {
+        NodeAddress address = nodes.stream().filter(n -> n.shared().health() == health).map(StoreNode::address)
+                .findFirst().orElse(health.node());
+        if (to == NodeState.UP) {
+            publish(StoreEvent.Type.NODE_UP, address, "memcached node " + address.describe() + " is back up");
+            writeBack.flushSoon();
+        } else if (from == NodeState.UP) {
+            publish(StoreEvent.Type.NODE_DOWN, address, "memcached node " + address.describe() + " is down: " + reason);
+        }
+        updateDegraded();
+    }
+
+    private void updateDegraded() {
+        boolean noneUp = nodes.stream().noneMatch(n -> n.shared().isUp());
+        if (noneUp && degraded.compareAndSet(false, true)) {
+            String message = name + " - no memcached node is reachable: sessions are kept in this container only, "
+                    + "and are written to memcached again when a node returns";
+            LOG.log(System.Logger.Level.WARNING, message);
+            publish(StoreEvent.Type.DEGRADED, null, message);
+        } else if (!noneUp && degraded.compareAndSet(true, false)) {
+            String message = name + " - memcached is reachable again; sessions kept in this container during the "
+                    + "outage are being written back";
+            LOG.log(System.Logger.Level.INFO, message);
+            publish(StoreEvent.Type.RECOVERED, null, message);
+            writeBack.flushSoon();
+        }
+    }
+
+    private void publish(StoreEvent.Type type, NodeAddress node, String message) {
+        StoreEvent event = new StoreEvent(type, name, node, message, System.currentTimeMillis());
+        for (StoreListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, name + " - store listener " + listener.getClass().getName()
+                        + " failed on " + type + "; the store carries on", e);
+            }
+        }
+    }
+
+    private void unexpected(RuntimeException e, String operation) {
+        unexpected.warn(name + " - unexpected error in " + operation + " (" + e + "); the request goes on as if "
+                + "memcached were unavailable. Please report this as a bug.");
+        LOG.log(System.Logger.Level.DEBUG, name + " - unexpected error in " + operation, e);
+    }
+
+    /** Stops using the nodes; the last store in the JVM to use a node closes its connection. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        writeBack.close();
+        for (StoreNode node : nodes) {
+            node.shared().health().removeListener(healthListener);
+            registry.release(node.shared());
+        }
+        LOG.log(System.Logger.Level.INFO, "{0} - session store stopped", name);
+    }
+}

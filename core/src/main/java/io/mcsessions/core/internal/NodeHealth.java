@@ -1,0 +1,238 @@
+package io.mcsessions.core.internal;
+
+import io.mcsessions.core.NodeAddress;
+import io.mcsessions.core.NodeState;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * The health of one memcached node: an explicit state machine (UP, DOWN, PROBING, MARKED_DOWN) held in an
+ * {@link AtomicReference}. The thread that wins a transition logs it once and publishes exactly one event.
+ *
+ * <p>When does a node go down? At once when its connection is lost or refused, or when an operation times out
+ * while the node has sent no answer at all since that operation was sent (a hung node: waiting for a second
+ * timeout would only make a second request wait). Other failures (a slow answer while others flow, a server
+ * error) take {@link #SOFT_FAILURE_THRESHOLD} in a row. A node that is down is left alone for
+ * {@code retryInterval}; then {@link #tryBeginProbe()} lets exactly one caller probe it.
+ */
+public final class NodeHealth {
+    /** Consecutive soft failures (slow or erroring while otherwise answering) that take a node down. */
+    static final int SOFT_FAILURE_THRESHOLD = 3;
+
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.NodeHealth");
+
+    /** Immutable state; replaced as a whole on every change. */
+    record Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason, int softFailures) {
+    }
+
+    /** Told about every transition, by the thread that made it. */
+    public interface TransitionListener {
+        void onTransition(NodeHealth health, NodeState from, NodeState to, String reason);
+    }
+
+    private final NodeAddress node;
+    private final long retryIntervalNanos;
+    private final LongSupplier nanoClock;
+    private final AtomicReference<Snapshot> current;
+    private final CopyOnWriteArrayList<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile long lastAnswerNanos;
+    /** When the node last left UP; written only by the thread that won that transition. */
+    private volatile long wentDownNanos;
+
+    public NodeHealth(NodeAddress node, long retryIntervalMillis, LongSupplier nanoClock) {
+        this.node = node;
+        this.retryIntervalNanos = retryIntervalMillis * 1_000_000L;
+        this.nanoClock = nanoClock;
+        long now = nanoClock.getAsLong();
+        this.lastAnswerNanos = now;
+        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, System.currentTimeMillis(), null, 0));
+    }
+
+    public NodeAddress node() {
+        return node;
+    }
+
+    public NodeState state() {
+        return current.get().state();
+    }
+
+    Snapshot snapshot() {
+        return current.get();
+    }
+
+    /** Whether requests may use the node. */
+    public boolean isUp() {
+        return current.get().state() == NodeState.UP;
+    }
+
+    public void addListener(TransitionListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(TransitionListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The node answered (a hit, a miss, a refusal of a value: anything but silence or an error about itself). */
+    public void recordAnswer() {
+        lastAnswerNanos = nanoClock.getAsLong();
+        Snapshot s = current.get();
+        if (s.state() == NodeState.UP && s.softFailures() > 0) {
+            current.compareAndSet(s, new Snapshot(NodeState.UP, s.sinceNanos(), s.sinceMillis(), null, 0));
+        }
+    }
+
+    /**
+     * An operation sent at {@code sentAtNanos} failed.
+     *
+     * @return true when this failure took the node down
+     */
+    public boolean recordFailure(NodeFailure failure, long sentAtNanos) {
+        if (!failure.kind().countsAgainstNode()) {
+            recordAnswer();
+            return false;
+        }
+        while (true) {
+            Snapshot s = current.get();
+            if (s.state() != NodeState.UP) {
+                return false;
+            }
+            boolean hard = failure.kind() == NodeFailure.Kind.UNREACHABLE
+                    || failure.kind() == NodeFailure.Kind.AUTHENTICATION
+                    || (failure.kind() == NodeFailure.Kind.TIMEOUT && lastAnswerNanos - sentAtNanos < 0);
+            int soft = s.softFailures() + 1;
+            if (hard || soft >= SOFT_FAILURE_THRESHOLD) {
+                String reason = hard && failure.kind() == NodeFailure.Kind.TIMEOUT
+                        ? "no answer to anything sent since " + millisSince(sentAtNanos) + " ms ago"
+                        : failure.getMessage() + (hard ? "" : " (" + soft + " times in a row)");
+                if (transition(s, NodeState.DOWN, reason)) {
+                    return true;
+                }
+            } else if (current.compareAndSet(s, new Snapshot(NodeState.UP, s.sinceNanos(), s.sinceMillis(),
+                    failure.getMessage(), soft))) {
+                return false;
+            }
+        }
+    }
+
+    /** The client library saw the connection drop. */
+    public void connectionLost() {
+        Snapshot s = current.get();
+        if (s.state() == NodeState.UP) {
+            transition(s, NodeState.DOWN, "connection lost");
+        }
+    }
+
+    /** The node failed to connect when the store started. */
+    public void unreachableAtStart(String reason) {
+        Snapshot s = current.get();
+        if (s.state() == NodeState.UP) {
+            transition(s, NodeState.DOWN, reason);
+        }
+    }
+
+    /**
+     * Whether the caller should probe the node now: true for exactly one caller once {@code retryInterval}
+     * has passed since the node went down (or since its last failed probe).
+     */
+    public boolean tryBeginProbe() {
+        Snapshot s = current.get();
+        return s.state() == NodeState.DOWN && nanoClock.getAsLong() - s.sinceNanos() >= retryIntervalNanos
+                && transition(s, NodeState.PROBING, "retry interval passed");
+    }
+
+    /** Nanoseconds until {@link #tryBeginProbe()} can succeed; 0 when due, -1 when the node is not down. */
+    public long nanosUntilProbe() {
+        Snapshot s = current.get();
+        if (s.state() != NodeState.DOWN) {
+            return -1;
+        }
+        return Math.max(0, retryIntervalNanos - (nanoClock.getAsLong() - s.sinceNanos()));
+    }
+
+    public void probeSucceeded() {
+        Snapshot s = current.get();
+        if (s.state() == NodeState.PROBING) {
+            lastAnswerNanos = nanoClock.getAsLong();
+            transition(s, NodeState.UP, "answered the probe");
+        }
+    }
+
+    public void probeFailed(String reason) {
+        Snapshot s = current.get();
+        if (s.state() == NodeState.PROBING) {
+            transition(s, NodeState.DOWN, reason);
+        }
+    }
+
+    /** Takes the node out of service until {@link #markUp()}. */
+    public void markDown() {
+        while (true) {
+            Snapshot s = current.get();
+            if (s.state() == NodeState.MARKED_DOWN || transition(s, NodeState.MARKED_DOWN, "marked down by an operator")) {
+                return;
+            }
+        }
+    }
+
+    /** Ends an operator's mark-down; the node is probed right away and used once it answers. */
+    public void markUp() {
+        Snapshot s = current.get();
+        if (s.state() == NodeState.MARKED_DOWN) {
+            // Back-date the change so the probe is due at once.
+            Snapshot due = new Snapshot(NodeState.DOWN, nanoClock.getAsLong() - retryIntervalNanos,
+                    System.currentTimeMillis(), "marked up by an operator", 0);
+            if (current.compareAndSet(s, due)) {
+                LOG.log(System.Logger.Level.INFO, "memcached node {0} was marked up by an operator; probing it now",
+                        node.describe());
+                notifyListeners(NodeState.MARKED_DOWN, NodeState.DOWN, "marked up by an operator");
+            }
+        }
+    }
+
+    private boolean transition(Snapshot from, NodeState to, String reason) {
+        long now = nanoClock.getAsLong();
+        if (!current.compareAndSet(from, new Snapshot(to, now, System.currentTimeMillis(), reason, 0))) {
+            return false;
+        }
+        if (from.state() == NodeState.UP) {
+            wentDownNanos = now;
+        }
+        logTransition(from, to, reason, now);
+        notifyListeners(from.state(), to, reason);
+        return true;
+    }
+
+    private void logTransition(Snapshot from, NodeState to, String reason, long now) {
+        if (to == NodeState.MARKED_DOWN) {
+            LOG.log(System.Logger.Level.WARNING, "memcached node {0} was marked down by an operator; "
+                    + "its sessions go to the other nodes until it is marked up", node.describe());
+        } else if (to == NodeState.DOWN && from.state() == NodeState.UP) {
+            LOG.log(System.Logger.Level.WARNING, "memcached node {0} is down ({1}); its sessions are served by "
+                    + "their other replicas, and the node is checked again every {2} ms",
+                    node.describe(), reason, retryIntervalNanos / 1_000_000L);
+        } else if (to == NodeState.UP) {
+            LOG.log(System.Logger.Level.INFO, "memcached node {0} is back up after {1} s; it takes its share of "
+                    + "sessions again and stale copies on it are repaired when read",
+                    node.describe(), String.format(java.util.Locale.ROOT, "%.1f", (now - wentDownNanos) / 1e9));
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "memcached node {0}: {1} -> {2} ({3})",
+                    node.describe(), from.state(), to, reason);
+        }
+    }
+
+    private void notifyListeners(NodeState from, NodeState to, String reason) {
+        for (TransitionListener listener : listeners) {
+            try {
+                listener.onTransition(this, from, to, reason);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a node health listener failed; the node''s state is unaffected", e);
+            }
+        }
+    }
+
+    private long millisSince(long nanos) {
+        return (nanoClock.getAsLong() - nanos) / 1_000_000L;
+    }
+}

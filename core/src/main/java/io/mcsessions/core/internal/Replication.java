@@ -1,0 +1,328 @@
+package io.mcsessions.core.internal;
+
+import io.mcsessions.core.LoadResult;
+import io.mcsessions.core.ReplicaInfo;
+import io.mcsessions.core.Revisions;
+import io.mcsessions.core.SaveResult;
+import io.mcsessions.core.SessionIds;
+import io.mcsessions.core.SessionRecord;
+import io.mcsessions.core.internal.StoreCounters.Counter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Reads and writes one session's replicas.
+ *
+ * <p>Reads ask every replica and take the highest revision; a replica found behind, empty or unreadable is
+ * repaired in the background with compare-and-swap (or add, when empty), so a repair never overwrites a write
+ * that landed meanwhile. Writes go to all replicas in parallel and succeed with the first acknowledgement;
+ * fewer than N are counted and healed by the next write or read. Invalidation writes a tombstone with a higher
+ * revision to every node that is up, so a replica that missed it cannot bring the session back.
+ */
+public final class Replication {
+    private static final int THIRTY_DAYS_SECONDS = 30 * 24 * 3600;
+    /** Tombstones outlive any copy they shadow: a copy lives at most max-inactive after its last write. */
+    private static final int TOMBSTONE_MARGIN_SECONDS = 60;
+
+    private final List<StoreNode> nodes;
+    private final ReplicaPlacement<StoreNode> placement;
+    private final int redundancy;
+    private final long timeoutMillis;
+    private final int maxValueSize;
+    private final SessionKeys keys;
+    private final StoreCounters counters;
+    private final String writerId;
+    private final String storeName;
+    private final RateLimitedLog unreadableValues;
+    private final RateLimitedLog oversizedValues;
+
+    public Replication(List<StoreNode> nodes, int redundancy, long timeoutMillis, int maxValueSize, SessionKeys keys,
+                       StoreCounters counters, String storeName, String writerId,
+                       java.util.function.LongSupplier nanoClock) {
+        this.nodes = List.copyOf(nodes);
+        this.placement = new ReplicaPlacement<>(nodes, nodes.stream().map(n -> n.address().id()).toList());
+        this.redundancy = redundancy;
+        this.timeoutMillis = timeoutMillis;
+        this.maxValueSize = maxValueSize;
+        this.keys = keys;
+        this.counters = counters;
+        this.storeName = storeName;
+        this.writerId = writerId;
+        System.Logger log = System.getLogger("io.mcsessions.core.Replication");
+        this.unreadableValues = new RateLimitedLog(log, 60_000, nanoClock);
+        this.oversizedValues = new RateLimitedLog(log, 60_000, nanoClock);
+    }
+
+    /** The nodes that hold the key's copies now: the first N of its preference list that are up. */
+    List<StoreNode> replicasFor(String key) {
+        List<StoreNode> replicas = new ArrayList<>(redundancy);
+        for (StoreNode node : placement.preferenceList(key)) {
+            if (node.shared().isUp()) {
+                replicas.add(node);
+                if (replicas.size() == redundancy) {
+                    break;
+                }
+            }
+        }
+        return replicas;
+    }
+
+    /** What one replica answered to a read. */
+    private record ReplicaRead(StoreNode node, NodeClient.Stored stored, SessionEnvelope envelope, boolean failed) {
+        boolean answered() {
+            return !failed;
+        }
+    }
+
+    /** The newest copy among the replicas, and what each replica answered. */
+    record Newest(SessionEnvelope envelope, byte[] bytes, List<ReplicaRead> reads) {
+        boolean anyFailed() {
+            return reads.stream().anyMatch(ReplicaRead::failed);
+        }
+
+        boolean anyAnswered() {
+            return reads.stream().anyMatch(ReplicaRead::answered);
+        }
+    }
+
+    public LoadResult load(String sessionId) {
+        String key = keys.sessionKey(sessionId);
+        Newest newest = readNewest(sessionId, key);
+        if (newest == null || newest.envelope() == null) {
+            boolean unknown = newest == null || newest.anyFailed();
+            counters.increment(unknown ? Counter.LOAD_UNAVAILABLE : Counter.LOAD_ABSENT);
+            return unknown ? LoadResult.unavailable() : LoadResult.absent();
+        }
+        repairBehind(key, newest);
+        SessionEnvelope e = newest.envelope();
+        if (e.isTombstone()) {
+            counters.increment(Counter.LOAD_ABSENT);
+            return LoadResult.absent();
+        }
+        counters.increment(Counter.LOAD_FOUND);
+        return LoadResult.found(new SessionRecord(sessionId, e.revision(), e.creationTime(), e.lastAccessedTime(),
+                e.maxInactiveSeconds(), e.payload()));
+    }
+
+    /** The newest envelope (possibly a tombstone), or null when no replica is up. */
+    Newest readNewest(String sessionId, String key) {
+        List<StoreNode> replicas = replicasFor(key);
+        if (replicas.isEmpty()) {
+            return null;
+        }
+        List<CompletableFuture<NodeClient.Stored>> pending = new ArrayList<>(replicas.size());
+        for (StoreNode node : replicas) {
+            pending.add(node.shared().call(c -> c.gets(key), timeoutMillis));
+        }
+        awaitAll(pending);
+        List<ReplicaRead> reads = new ArrayList<>(replicas.size());
+        SessionEnvelope best = null;
+        byte[] bestBytes = null;
+        for (int i = 0; i < replicas.size(); i++) {
+            CompletableFuture<NodeClient.Stored> f = pending.get(i);
+            if (f.isCompletedExceptionally()) {
+                reads.add(new ReplicaRead(replicas.get(i), null, null, true));
+                continue;
+            }
+            NodeClient.Stored stored = f.join();
+            SessionEnvelope envelope = stored == null ? null : parse(sessionId, replicas.get(i), stored.value());
+            reads.add(new ReplicaRead(replicas.get(i), stored, envelope, false));
+            if (envelope != null && envelope.isNewerThan(best)) {
+                best = envelope;
+                bestBytes = stored.value();
+            }
+        }
+        return new Newest(best, bestBytes, reads);
+    }
+
+    private SessionEnvelope parse(String sessionId, StoreNode node, byte[] value) {
+        try {
+            return SessionEnvelope.decode(value);
+        } catch (SessionEnvelope.MalformedEnvelopeException e) {
+            counters.increment(Counter.UNREADABLE_VALUE);
+            unreadableValues.warn(storeName + " - memcached node " + node.address().describe() + " holds an unreadable "
+                    + "value for session " + SessionIds.shorten(sessionId) + " (" + value.length + " bytes: "
+                    + e.getMessage() + "); it is treated as a miss and overwritten with the newest copy");
+            return null;
+        }
+    }
+
+    private void repairBehind(String key, Newest newest) {
+        SessionEnvelope best = newest.envelope();
+        int expiration = expiration(best.maxInactiveSeconds());
+        for (ReplicaRead read : newest.reads()) {
+            if (read.failed() || (read.envelope() != null && !best.isNewerThan(read.envelope()))) {
+                continue;
+            }
+            counters.increment(Counter.REPAIR);
+            if (read.stored() == null) {
+                read.node().shared().call(c -> c.add(key, expiration, newest.bytes()), timeoutMillis);
+            } else {
+                long cas = read.stored().cas();
+                read.node().shared().call(c -> c.cas(key, cas, expiration, newest.bytes()), timeoutMillis);
+            }
+        }
+    }
+
+    /** Writes the record to its replicas; completes with the first acknowledgement, or when all have failed. */
+    public CompletableFuture<SaveResult> save(SessionRecord record) {
+        SessionEnvelope envelope = SessionEnvelope.session(record.revision(), System.currentTimeMillis(),
+                record.creationTime(), record.lastAccessedTime(), record.maxInactiveSeconds(), writerId,
+                record.payload());
+        byte[] bytes = envelope.encode();
+        if (bytes.length > maxValueSize) {
+            counters.increment(Counter.SAVE_REJECTED);
+            String detail = "session " + SessionIds.shorten(record.id()) + " is " + bytes.length + " bytes serialized, "
+                    + "over maxValueSize (" + maxValueSize + " bytes)";
+            oversizedValues.warn(storeName + " - " + detail + "; it stays only in this container");
+            return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.REJECTED, record.revision(),
+                    detail));
+        }
+        String key = keys.sessionKey(record.id());
+        int expiration = expiration(record.maxInactiveSeconds());
+        return writeToReplicas(key, record.revision(), c -> c.set(key, expiration, bytes));
+    }
+
+    private CompletableFuture<SaveResult> writeToReplicas(String key, long revision,
+                                                          Function<NodeClient, CompletableFuture<Boolean>> write) {
+        List<StoreNode> replicas = replicasFor(key);
+        if (replicas.isEmpty()) {
+            counters.increment(Counter.SAVE_DEGRADED);
+            return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
+                    "no memcached node is up"));
+        }
+        CompletableFuture<SaveResult> result = new CompletableFuture<>();
+        AtomicInteger acknowledged = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        AtomicBoolean tooLarge = new AtomicBoolean();
+        for (StoreNode node : replicas) {
+            node.shared().call(write, timeoutMillis).whenComplete((stored, failure) -> {
+                if (failure == null && Boolean.TRUE.equals(stored)) {
+                    if (acknowledged.incrementAndGet() == 1) {
+                        counters.increment(Counter.SAVE_STORED);
+                        result.complete(new SaveResult(SaveResult.Outcome.STORED, revision, ""));
+                    }
+                } else if (failure != null && NodeFailure.of(failure).kind() == NodeFailure.Kind.VALUE_TOO_LARGE) {
+                    tooLarge.set(true);
+                }
+                if (finished.incrementAndGet() == replicas.size()) {
+                    int acks = acknowledged.get();
+                    if (acks == 0) {
+                        boolean rejected = tooLarge.get();
+                        counters.increment(rejected ? Counter.SAVE_REJECTED : Counter.SAVE_DEGRADED);
+                        result.complete(new SaveResult(rejected ? SaveResult.Outcome.REJECTED
+                                : SaveResult.Outcome.DEGRADED, revision, rejected
+                                ? "memcached refused the value as larger than its item size limit (-I)"
+                                : "no replica acknowledged the write"));
+                    } else if (acks < redundancy) {
+                        counters.increment(Counter.SAVE_UNDER_REPLICATED);
+                    }
+                }
+            });
+        }
+        return result;
+    }
+
+    /** Resets the copies' expiration without rewriting them; true when at least one replica held the session. */
+    public boolean touch(String sessionId, int maxInactiveSeconds) {
+        String key = keys.sessionKey(sessionId);
+        int expiration = expiration(maxInactiveSeconds);
+        List<CompletableFuture<Boolean>> pending = new ArrayList<>();
+        for (StoreNode node : replicasFor(key)) {
+            pending.add(node.shared().call(c -> c.touch(key, expiration), timeoutMillis));
+        }
+        awaitAll(pending);
+        counters.increment(Counter.TOUCH);
+        return pending.stream().anyMatch(f -> !f.isCompletedExceptionally() && Boolean.TRUE.equals(f.join()));
+    }
+
+    /**
+     * Writes a tombstone above {@code lastKnownRevision} to every node that is up; completes with the first
+     * acknowledgement.
+     */
+    public CompletableFuture<SaveResult> invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
+        long revision = Revisions.next(lastKnownRevision);
+        int ttl = maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds + TOMBSTONE_MARGIN_SECONDS;
+        byte[] bytes = SessionEnvelope.tombstone(revision, System.currentTimeMillis(), ttl, writerId).encode();
+        String key = keys.sessionKey(sessionId);
+        int expiration = expiration(ttl);
+        counters.increment(Counter.INVALIDATE);
+        List<StoreNode> up = nodes.stream().filter(n -> n.shared().isUp()).toList();
+        if (up.isEmpty()) {
+            return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
+                    "no memcached node is up"));
+        }
+        CompletableFuture<SaveResult> result = new CompletableFuture<>();
+        AtomicInteger finished = new AtomicInteger();
+        for (StoreNode node : up) {
+            node.shared().call(c -> c.set(key, expiration, bytes), timeoutMillis).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    result.complete(new SaveResult(SaveResult.Outcome.STORED, revision, ""));
+                } else if (finished.incrementAndGet() == up.size()) {
+                    result.complete(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
+                            "no node acknowledged the tombstone"));
+                }
+            });
+        }
+        return result;
+    }
+
+    /** What every node holds for the session, for status pages; nodes that are not up are not asked. */
+    public List<ReplicaInfo> inspect(String sessionId) {
+        String key = keys.sessionKey(sessionId);
+        List<StoreNode> replicas = replicasFor(key);
+        List<CompletableFuture<NodeClient.Stored>> pending = new ArrayList<>();
+        for (StoreNode node : nodes) {
+            pending.add(node.shared().isUp() ? node.shared().call(c -> c.gets(key), timeoutMillis)
+                    : CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, "down")));
+        }
+        awaitAll(pending);
+        List<ReplicaInfo> infos = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            StoreNode node = nodes.get(i);
+            CompletableFuture<NodeClient.Stored> f = pending.get(i);
+            ReplicaInfo.Holding holding;
+            long revision = -1;
+            if (f.isCompletedExceptionally()) {
+                holding = ReplicaInfo.Holding.NO_ANSWER;
+            } else if (f.join() == null) {
+                holding = ReplicaInfo.Holding.NOTHING;
+            } else {
+                try {
+                    SessionEnvelope e = SessionEnvelope.decode(f.join().value());
+                    holding = e.isTombstone() ? ReplicaInfo.Holding.TOMBSTONE : ReplicaInfo.Holding.COPY;
+                    revision = e.revision();
+                } catch (SessionEnvelope.MalformedEnvelopeException e) {
+                    holding = ReplicaInfo.Holding.UNREADABLE;
+                }
+            }
+            infos.add(new ReplicaInfo(node.address(), node.shared().health().state(), replicas.contains(node),
+                    holding, revision));
+        }
+        return infos;
+    }
+
+    String sessionKey(String sessionId) {
+        return keys.sessionKey(sessionId);
+    }
+
+    /** memcached's expiration: seconds up to 30 days, beyond that an absolute Unix time; 0 never expires. */
+    static int expiration(int seconds) {
+        if (seconds <= 0) {
+            return 0;
+        }
+        if (seconds <= THIRTY_DAYS_SECONDS) {
+            return seconds;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, System.currentTimeMillis() / 1000 + seconds);
+    }
+
+    private static void awaitAll(List<? extends CompletableFuture<?>> futures) {
+        // Every future is bounded by the operation timeout, so this wait is too.
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
+    }
+}

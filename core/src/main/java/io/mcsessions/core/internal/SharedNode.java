@@ -1,0 +1,138 @@
+package io.mcsessions.core.internal;
+
+import io.mcsessions.core.NodeAddress;
+import io.mcsessions.core.NodeState;
+import io.mcsessions.core.NodeStatus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * One memcached node as the whole JVM sees it: its client, its health and its counters, shared by every store
+ * that names the same address. Every operation goes through {@link #call}, which bounds it by the caller's
+ * timeout and reports the outcome to the node's health.
+ */
+public final class SharedNode {
+    private final NodeAddress node;
+    private final NodeClient client;
+    private final NodeHealth health;
+    private final ScheduledExecutorService probes;
+    private final long probeTimeoutMillis;
+    private final LongSupplier nanoClock;
+    private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
+    private final LongAdder operations = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    int references;
+
+    SharedNode(NodeAddress node, Function<NodeClient.ConnectionListener, NodeClient> clientFactory,
+               long retryIntervalMillis, long probeTimeoutMillis, ScheduledExecutorService probes,
+               LongSupplier nanoClock) {
+        this.node = node;
+        this.probes = probes;
+        this.probeTimeoutMillis = probeTimeoutMillis;
+        this.nanoClock = nanoClock;
+        this.health = new NodeHealth(node, retryIntervalMillis, nanoClock);
+        this.health.addListener((h, from, to, reason) -> {
+            if (to == NodeState.DOWN) {
+                scheduleProbe();
+            }
+        });
+        this.client = clientFactory.apply(new NodeClient.ConnectionListener() {
+            @Override
+            public void connected() {
+                firstConnection.complete(null);
+            }
+
+            @Override
+            public void disconnected() {
+                health.connectionLost();
+            }
+        });
+    }
+
+    public NodeAddress node() {
+        return node;
+    }
+
+    public NodeHealth health() {
+        return health;
+    }
+
+    public boolean isUp() {
+        return health.isUp();
+    }
+
+    /** Completes when the client first connects; never fails. */
+    public CompletableFuture<Void> firstConnection() {
+        return firstConnection;
+    }
+
+    /**
+     * Runs one operation on this node, bounded by {@code timeoutMillis}. The returned future fails only with a
+     * {@link NodeFailure}; every outcome is reported to the node's health.
+     */
+    public <T> CompletableFuture<T> call(Function<NodeClient, CompletableFuture<T>> operation, long timeoutMillis) {
+        long sentAt = nanoClock.getAsLong();
+        operations.increment();
+        CompletableFuture<T> pending;
+        try {
+            pending = operation.apply(client);
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        pending.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+            if (error == null) {
+                health.recordAnswer();
+                result.complete(value);
+                return;
+            }
+            NodeFailure failure = NodeFailure.of(error);
+            if (failure.kind() == NodeFailure.Kind.TIMEOUT) {
+                timeouts.increment();
+            } else if (failure.kind().countsAgainstNode()) {
+                failures.increment();
+            }
+            health.recordFailure(failure, sentAt);
+            result.completeExceptionally(failure);
+        });
+        return result;
+    }
+
+    /** The node's state and counters, named as one store configured it. */
+    public NodeStatus status(NodeAddress asConfigured) {
+        NodeHealth.Snapshot s = health.snapshot();
+        return new NodeStatus(asConfigured, s.state(), s.sinceMillis(), s.state() == NodeState.UP ? null : s.reason(),
+                operations.sum(), failures.sum(), timeouts.sum());
+    }
+
+    private void scheduleProbe() {
+        long delay = Math.max(0, health.nanosUntilProbe());
+        probes.schedule(this::probeIfDue, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void probeIfDue() {
+        if (health.state() != NodeState.DOWN) {
+            return;
+        }
+        if (!health.tryBeginProbe()) {
+            scheduleProbe();
+            return;
+        }
+        client.probe().orTimeout(probeTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((ok, error) -> {
+            if (error == null) {
+                health.probeSucceeded();
+            } else {
+                health.probeFailed("probe failed: " + NodeFailure.of(error).getMessage());
+            }
+        });
+    }
+
+    void close() {
+        client.close();
+    }
+}
