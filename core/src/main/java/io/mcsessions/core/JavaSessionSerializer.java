@@ -91,6 +91,9 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
     /** Resolves classes with a given class loader first (the web application's), then the JDK's default. */
     static final class ClassLoaderObjectInputStream extends ObjectInputStream {
+        private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
+                "char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,
+                "double", double.class, "void", void.class);
         private final ClassLoader classLoader;
 
         ClassLoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
@@ -100,14 +103,18 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            if (classLoader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, classLoader);
-                } catch (ClassNotFoundException e) {
-                    // fall through: primitives and arrays of them resolve in the default way
-                }
+            if (classLoader == null) {
+                return super.resolveClass(desc);
             }
-            return super.resolveClass(desc);
+            try {
+                return Class.forName(desc.getName(), false, classLoader);
+            } catch (ClassNotFoundException e) {
+                Class<?> primitive = PRIMITIVES.get(desc.getName());
+                if (primitive != null) {
+                    return primitive;
+                }
+                throw e;
+            }
         }
     }
 }

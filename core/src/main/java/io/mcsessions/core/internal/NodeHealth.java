@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * <p>When does a node go down? At once when its connection is lost or refused, or when an operation times out
  * while the node has sent no answer at all since that operation was sent (a hung node: waiting for a second
  * timeout would only make a second request wait). Other failures (a slow answer while others flow, a server
- * error) take {@link #SOFT_FAILURE_THRESHOLD} in a row. A node that is down is left alone for
+ * error) take {@link #SOFT_FAILURE_THRESHOLD}, each within a retry interval of the one before. A node that is down is left alone for
  * {@code retryInterval}; then {@link #tryBeginProbe()} lets exactly one caller probe it.
  */
 public final class NodeHealth {
@@ -23,7 +23,11 @@ public final class NodeHealth {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.core.NodeHealth");
 
     /** Immutable state; replaced as a whole on every change. */
-    record Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason, int softFailures) {
+    record Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason, int softFailures,
+                    long lastSoftFailureNanos) {
+        Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason) {
+            this(state, sinceNanos, sinceMillis, reason, 0, 0);
+        }
     }
 
     /** Told about every transition, by the thread that made it. */
@@ -46,7 +50,7 @@ public final class NodeHealth {
         this.nanoClock = nanoClock;
         long now = nanoClock.getAsLong();
         this.lastAnswerNanos = now;
-        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, System.currentTimeMillis(), null, 0));
+        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, System.currentTimeMillis(), null));
     }
 
     public NodeAddress node() {
@@ -77,10 +81,6 @@ public final class NodeHealth {
     /** The node answered (a hit, a miss, a refusal of a value: anything but silence or an error about itself). */
     public void recordAnswer() {
         lastAnswerNanos = nanoClock.getAsLong();
-        Snapshot s = current.get();
-        if (s.state() == NodeState.UP && s.softFailures() > 0) {
-            current.compareAndSet(s, new Snapshot(NodeState.UP, s.sinceNanos(), s.sinceMillis(), null, 0));
-        }
     }
 
     /**
@@ -98,10 +98,13 @@ public final class NodeHealth {
             if (s.state() != NodeState.UP) {
                 return false;
             }
+            long now = nanoClock.getAsLong();
             boolean hard = failure.kind() == NodeFailure.Kind.UNREACHABLE
                     || failure.kind() == NodeFailure.Kind.AUTHENTICATION
-                    || (failure.kind() == NodeFailure.Kind.TIMEOUT && lastAnswerNanos - sentAtNanos < 0);
-            int soft = s.softFailures() + 1;
+                    || (failure.kind() == NodeFailure.Kind.TIMEOUT && lastAnswerNanos - sentAtNanos <= 0);
+            // Soft failures add up only while they come within a retry interval of each other.
+            boolean recent = s.softFailures() > 0 && now - s.lastSoftFailureNanos() < retryIntervalNanos;
+            int soft = recent ? s.softFailures() + 1 : 1;
             if (hard || soft >= SOFT_FAILURE_THRESHOLD) {
                 String reason = hard && failure.kind() == NodeFailure.Kind.TIMEOUT
                         ? "no answer to anything sent since " + millisSince(sentAtNanos) + " ms ago"
@@ -110,7 +113,7 @@ public final class NodeHealth {
                     return true;
                 }
             } else if (current.compareAndSet(s, new Snapshot(NodeState.UP, s.sinceNanos(), s.sinceMillis(),
-                    failure.getMessage(), soft))) {
+                    failure.getMessage(), soft, now))) {
                 return false;
             }
         }
@@ -121,6 +124,18 @@ public final class NodeHealth {
         Snapshot s = current.get();
         if (s.state() == NodeState.UP) {
             transition(s, NodeState.DOWN, "connection lost");
+        }
+    }
+
+    /**
+     * The client library connected again: if the node is down, the probe is due now rather than after the rest
+     * of the retry interval. Still one probe, never one per request.
+     */
+    public void connectionRestored() {
+        Snapshot s = current.get();
+        if (s.state() == NodeState.DOWN) {
+            current.compareAndSet(s, new Snapshot(NodeState.DOWN, nanoClock.getAsLong() - retryIntervalNanos,
+                    s.sinceMillis(), s.reason()));
         }
     }
 
@@ -182,7 +197,7 @@ public final class NodeHealth {
         if (s.state() == NodeState.MARKED_DOWN) {
             // Back-date the change so the probe is due at once.
             Snapshot due = new Snapshot(NodeState.DOWN, nanoClock.getAsLong() - retryIntervalNanos,
-                    System.currentTimeMillis(), "marked up by an operator", 0);
+                    System.currentTimeMillis(), "marked up by an operator");
             if (current.compareAndSet(s, due)) {
                 LOG.log(System.Logger.Level.INFO, "memcached node {0} was marked up by an operator; probing it now",
                         node.describe());
@@ -193,7 +208,7 @@ public final class NodeHealth {
 
     private boolean transition(Snapshot from, NodeState to, String reason) {
         long now = nanoClock.getAsLong();
-        if (!current.compareAndSet(from, new Snapshot(to, now, System.currentTimeMillis(), reason, 0))) {
+        if (!current.compareAndSet(from, new Snapshot(to, now, System.currentTimeMillis(), reason))) {
             return false;
         }
         if (from.state() == NodeState.UP) {

@@ -49,6 +49,18 @@ public final class NodeRegistry {
         return new NodeRegistry(nanoClock, clientFactory);
     }
 
+    /** A registry of its own with the real clock and spymemcached: stores in it share nothing with others. */
+    public static NodeRegistry isolated() {
+        return new NodeRegistry(System::nanoTime, NodeRegistry::spymemcached);
+    }
+
+    /** Stops the probe thread of an isolated registry; its stores must be closed first. */
+    public void shutdown() {
+        if (this != JVM) {
+            probes.shutdownNow();
+        }
+    }
+
     private static NodeClient spymemcached(NodeAddress node, NodeSettings settings,
                                            NodeClient.ConnectionListener listener) throws IOException {
         return new SpyNodeClient(node, settings, listener);

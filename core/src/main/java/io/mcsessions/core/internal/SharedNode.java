@@ -45,6 +45,10 @@ public final class SharedNode {
             @Override
             public void connected() {
                 firstConnection.complete(null);
+                if (health.state() == NodeState.DOWN) {
+                    health.connectionRestored();
+                    scheduleProbe();
+                }
             }
 
             @Override
