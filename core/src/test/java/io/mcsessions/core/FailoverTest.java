@@ -1,0 +1,75 @@
+package io.mcsessions.core;
+
+import static io.mcsessions.core.StoreFixture.assertFound;
+import static io.mcsessions.core.StoreFixture.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcsessions.testing.MemcachedCluster;
+import io.mcsessions.testing.MemcachedNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Invariant 1: with at most N-1 nodes failed, no operation fails and no acknowledged update is lost. */
+class FailoverTest {
+    private static final int SESSIONS = 1000;
+
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+
+    enum Failure {
+        KILL(MemcachedNode::kill), PAUSE(MemcachedNode::pause);
+
+        final Consumer<MemcachedNode> inflict;
+
+        Failure(Consumer<MemcachedNode> inflict) {
+            this.inflict = inflict;
+        }
+    }
+
+    @ParameterizedTest(name = "N=2, {1} node {0}")
+    @CsvSource({"0, KILL", "1, KILL", "2, KILL", "0, PAUSE", "1, PAUSE", "2, PAUSE"})
+    void redundancyTwoSurvivesAnyOneNode(int node, Failure failure) {
+        roundsSurvive(2, List.of(node), failure);
+    }
+
+    @ParameterizedTest(name = "N=3, {2} nodes {0} and {1}")
+    @CsvSource({"0, 1, KILL", "0, 2, KILL", "1, 2, KILL", "0, 1, PAUSE", "1, 2, PAUSE"})
+    void redundancyThreeSurvivesAnyTwoNodes(int first, int second, Failure failure) {
+        roundsSurvive(3, List.of(first, second), failure);
+    }
+
+    private void roundsSurvive(int redundancy, List<Integer> failing, Failure failure) {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), redundancy);
+        Map<String, Long> acknowledged = new HashMap<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            saveNext(store, "s" + i, acknowledged);
+        }
+        failing.forEach(index -> failure.inflict.accept(cluster.node(index)));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < SESSIONS; i++) {
+                String id = "s" + i;
+                assertFound(store.load(id), id, acknowledged.get(id));
+                saveNext(store, id, acknowledged);
+            }
+        }
+        for (int i = 0; i < SESSIONS; i++) {
+            assertFound(store.load("s" + i), "s" + i, acknowledged.get("s" + i));
+        }
+        assertEquals(0, store.stats().counters().get("saveDegraded"), store.stats().toString());
+    }
+
+    private static void saveNext(ReplicatedSessionStore store, String id, Map<String, Long> acknowledged) {
+        long revision = Revisions.next(acknowledged.getOrDefault(id, 0L));
+        SaveResult result = store.save(record(id, revision));
+        assertEquals(SaveResult.Outcome.STORED, result.outcome(), () -> id + ": " + result);
+        acknowledged.put(id, revision);
+    }
+}

@@ -1,0 +1,76 @@
+package io.mcsessions.core;
+
+import static io.mcsessions.core.StoreFixture.await;
+import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.stateOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.testing.MemcachedCluster;
+import io.mcsessions.testing.MemcachedNode;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Invariant 4: a hung node makes a bounded number of operations wait the full operation timeout.
+ *
+ * <p>The documented bound: an operation that times out while the node has answered nothing since it was sent
+ * takes the node down at once, so only the operations already waiting on the node at that moment wait the
+ * full timeout: for one caller at most 2 (a read that was waiting plus a write whose replica ack was still
+ * outstanding; writes return on the first ack so they rarely wait at all).
+ */
+class HungNodeTest {
+    private static final int OPERATIONS = 300;
+
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+
+    @Test
+    void aPausedNodeDelaysAtMostTwoOperationsAndIsProbedOncePerRetryInterval() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        for (int i = 0; i < OPERATIONS; i++) {
+            store.save(record("s" + i, Revisions.next(0)));
+        }
+        MemcachedNode hung = cluster.node(0);
+        long getsBefore = Long.parseLong(hung.stats().get("cmd_get"));
+
+        hung.pause();
+        long pausedAt = System.nanoTime();
+        int fullWaits = 0;
+        for (int i = 0; i < OPERATIONS; i++) {
+            long start = System.nanoTime();
+            LoadResult loaded = store.load("s" + i);
+            SaveResult saved = store.save(record("s" + i, Revisions.next(loaded.record().revision())));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(SaveResult.Outcome.STORED, saved.outcome());
+            if (tookMillis >= StoreFixture.TIMEOUT_MS * 9 / 10) {
+                fullWaits++;
+            }
+        }
+        assertTrue(fullWaits >= 1 && fullWaits <= 2, "operations that waited the full timeout: " + fullWaits);
+        assertEquals(NodeState.DOWN, stateOf(store, "n1"));
+        // Keep it paused over several retry intervals while requests keep coming.
+        long until = pausedAt + TimeUnit.MILLISECONDS.toNanos(StoreFixture.RETRY_MS * 4);
+        int more = 0;
+        while (System.nanoTime() < until) {
+            store.load("s" + (more++ % OPERATIONS));
+        }
+        long pausedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pausedAt);
+
+        hung.resume();
+        long resumedAt = System.nanoTime();
+        await("n1 is back up", 5_000, () -> stateOf(store, "n1") == NodeState.UP);
+        long backAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt);
+        assertTrue(backAfterMillis <= StoreFixture.RETRY_MS + StoreFixture.TIMEOUT_MS + 500,
+                "back after " + backAfterMillis + " ms");
+
+        long getsWhileDown = Long.parseLong(hung.stats().get("cmd_get")) - getsBefore;
+        long probesAllowed = pausedMillis / StoreFixture.RETRY_MS + 2;
+        assertTrue(getsWhileDown <= 2 + probesAllowed, "the hung node received " + getsWhileDown + " reads over "
+                + pausedMillis + " ms while " + more + " loads ran; expected at most 2 plus one probe per interval");
+    }
+}

@@ -1,0 +1,50 @@
+package io.mcsessions.core;
+
+import static io.mcsessions.core.StoreFixture.assertFound;
+import static io.mcsessions.core.StoreFixture.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.testing.LogCapture;
+import io.mcsessions.testing.MemcachedCluster;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** ZF-6848: a node that refuses connections from the start is one warning, never an exception. */
+class RefusedNodeTest {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(2);
+
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
+
+    @Test
+    void aNodeRefusingFromTheStartCostsOneWarningAndNoFailedOperation() {
+        String refused = MemcachedCluster.refusedAddress();
+        ReplicatedSessionStore store = stores.start(cluster.nodesString() + ",n3:" + refused, 2);
+        for (int i = 0; i < 500; i++) {
+            long revision = Revisions.next(0);
+            assertEquals(SaveResult.Outcome.STORED, store.save(record("s" + i, revision)).outcome());
+            assertFound(store.load("s" + i), "s" + i, revision);
+        }
+        // Let several retry intervals pass with traffic, so failed probes would show if they logged.
+        long until = System.nanoTime() + StoreFixture.RETRY_MS * 3 * 1_000_000L;
+        while (System.nanoTime() < until) {
+            assertEquals(LoadResult.Outcome.FOUND, store.load("s1").outcome());
+        }
+
+        List<LogRecord> warnings = logs.at(Level.WARNING);
+        assertEquals(1, warnings.size(), logs.dump());
+        String warning = new java.util.logging.SimpleFormatter().formatMessage(warnings.get(0));
+        assertTrue(warning.contains("memcached node n3 (" + refused + ") is down"), warning);
+        assertEquals(null, warnings.get(0).getThrown(), "no stack trace at WARN");
+        assertTrue(logs.at(Level.SEVERE).isEmpty(), logs.dump());
+        assertEquals(NodeState.DOWN, StoreFixture.stateOf(store, "n3"));
+    }
+}

@@ -1,0 +1,127 @@
+package io.mcsessions.core;
+
+import static io.mcsessions.core.StoreFixture.assertFound;
+import static io.mcsessions.core.StoreFixture.await;
+import static io.mcsessions.core.StoreFixture.rawRevision;
+import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.replicasOf;
+import static io.mcsessions.core.StoreFixture.stateOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.core.internal.SessionEnvelope;
+import io.mcsessions.testing.MemcachedCluster;
+import io.mcsessions.testing.MemcachedNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Invariants 2 and 3: a node that returns with old data never causes a stale read, and an invalidated session
+ * never loads again, whichever replica missed the tombstone.
+ */
+class StaleReplicaTest {
+    private static final int SESSIONS = 300;
+
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+
+    @Test
+    void aResumedNodeWithOldRevisionsNeverServesThemAndIsRepaired() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        Map<String, Long> newest = new HashMap<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            long revision = Revisions.next(0);
+            store.save(record("s" + i, revision));
+            newest.put("s" + i, revision);
+        }
+        MemcachedNode paused = cluster.node(0);
+        List<String> onPausedNode = new ArrayList<>();
+        for (int i = 0; i < SESSIONS; i++) {
+            if (rawRevision(paused, "s" + i) > 0) {
+                onPausedNode.add("s" + i);
+            }
+        }
+        assertTrue(onPausedNode.size() > SESSIONS / 3, "the paused node held " + onPausedNode.size() + " sessions");
+
+        paused.pause();
+        // A read finds the node hung and takes it out; writes queued to it before that would still land on
+        // resume, so the newer revisions below must come after it.
+        store.load(onPausedNode.get(0));
+        await("n1 is down", 2_000, () -> stateOf(store, "n1") == NodeState.DOWN);
+        for (String id : newest.keySet()) {
+            long revision = Revisions.next(newest.get(id));
+            assertEquals(SaveResult.Outcome.STORED, store.save(record(id, revision)).outcome());
+            newest.put(id, revision);
+        }
+        paused.resume();
+        await("n1 is back up", 5_000, () -> stateOf(store, "n1") == NodeState.UP);
+        assertTrue(onPausedNode.stream().anyMatch(id -> rawRevision(paused, id) < newest.get(id)),
+                "the resumed node still holds old revisions before they are read");
+
+        for (String id : newest.keySet()) {
+            assertFound(store.load(id), id, newest.get(id));
+        }
+        await("every replica holds the newest revision", 5_000, () -> newest.keySet().stream().allMatch(id ->
+                replicasOf(cluster, store, id).stream().allMatch(node -> rawRevision(node, id) == newest.get(id))));
+        assertTrue(store.stats().counters().get("repair") > 0);
+    }
+
+    @Test
+    void aSessionInvalidatedWhileAReplicaWasPausedNeverLoadsAgain() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        String id = "doomed";
+        long revision = Revisions.next(0);
+        store.save(record(id, revision));
+        List<MemcachedNode> replicas = replicasOf(cluster, store, id);
+        MemcachedNode missesTheDelete = replicas.get(0);
+        String missingId = "n" + (cluster.nodes().indexOf(missesTheDelete) + 1);
+
+        missesTheDelete.pause();
+        // A read finds the node hung and takes it out, so the tombstone cannot reach it.
+        assertFound(store.load(id), id, revision);
+        await(missingId + " is down", 2_000, () -> stateOf(store, missingId) == NodeState.DOWN);
+        assertEquals(SaveResult.Outcome.STORED, store.invalidate(id, revision, 1800).outcome());
+        assertEquals(LoadResult.Outcome.ABSENT, store.load(id).outcome());
+
+        missesTheDelete.resume();
+        await(missingId + " is back up", 5_000, () -> stateOf(store, missingId) == NodeState.UP);
+        assertEquals(revision, rawRevision(missesTheDelete, id), "the resumed node still holds the old copy");
+        for (int i = 0; i < 50; i++) {
+            assertEquals(LoadResult.Outcome.ABSENT, store.load(id).outcome());
+        }
+        await("the stale copy is replaced by the tombstone", 5_000, () -> isTombstone(missesTheDelete.get("t:" + id)));
+
+        // Even with the other replica gone, the session stays gone.
+        replicas.get(1).kill();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(LoadResult.Outcome.ABSENT, store.load(id).outcome());
+        }
+    }
+
+    @Test
+    void aSessionCreatedAgainUnderAnInvalidatedIdIsNewerThanItsTombstone() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        long first = Revisions.next(0);
+        store.save(record("reused", first));
+        store.invalidate("reused", first, 1800);
+        assertEquals(LoadResult.Outcome.ABSENT, store.load("reused").outcome());
+        long again = Revisions.next(0);
+        store.save(record("reused", again));
+        assertFound(store.load("reused"), "reused", again);
+    }
+
+    private static boolean isTombstone(byte[] value) {
+        try {
+            return value != null && SessionEnvelope.decode(value).isTombstone();
+        } catch (SessionEnvelope.MalformedEnvelopeException e) {
+            return false;
+        }
+    }
+}
