@@ -1,0 +1,131 @@
+package io.mcsessions.tomcat;
+
+import io.mcsessions.core.StoreConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.catalina.Context;
+
+/**
+ * The manager's context.xml attributes, turned into a {@link StoreConfig} at each start (a store config is
+ * sealed once validated, and a context can be restarted). Also knows memcached-session-manager's attributes that
+ * have no equivalent here, and what to tell the user about each.
+ */
+final class ManagerSettings {
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.MemcachedSessionManager");
+    private static final int MAX_PREFIX_LENGTH = 100;
+    private static final Pattern MSM_PREFIX_TOKENS = Pattern.compile(
+            "(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion)"
+                    + "(?:,(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion))*");
+
+    /** What we do instead of each msm attribute we do not support. */
+    private static final Map<String, String> INSTEAD = Map.ofEntries(
+            Map.entry("failoverNodes", "every node in memcachedNodes is a replica here: each session is written to "
+                    + "'redundancy' nodes and read from whichever answer, so no node is kept for failover only; "
+                    + "list the failover nodes in memcachedNodes"),
+            Map.entry("memcachedProtocol", "mcsessions always speaks memcached's binary protocol"),
+            Map.entry("transcoderFactoryClass", "sessions are serialized with Java serialization, resolving classes "
+                    + "with the web application's class loader"),
+            Map.entry("copyCollectionsForSerialization", "attributes are copied before serialization anyway; "
+                    + "the live session is never changed"),
+            Map.entry("customConverter", "sessions are serialized with Java serialization"),
+            Map.entry("enableStatistics", "statistics are always kept; see the io.mcsessions:type=SessionStore MBean"),
+            Map.entry("enabled", "the manager is always enabled; remove the Manager element to turn it off"),
+            Map.entry("backupThreadCount", "writes are asynchronous per node and need no thread pool"),
+            Map.entry("sessionBackupTimeout", "operationTimeout bounds every write"),
+            Map.entry("sessionAttributeFilter", "every serializable attribute is stored"));
+
+    String memcachedNodes;
+    Integer redundancy;
+    boolean sticky;
+    long operationTimeout = StoreConfig.DEFAULT_OPERATION_TIMEOUT_MILLIS;
+    long retryInterval = StoreConfig.DEFAULT_RETRY_INTERVAL_MILLIS;
+    String storageKeyPrefix;
+    String requestUriIgnorePattern;
+    String lockingMode = "none";
+    long lockWaitTimeout = 5000;
+    boolean sessionBackupAsync;
+    int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
+    String username;
+    String password;
+    private final Map<String, String> unsupported = new LinkedHashMap<>();
+
+    void unsupported(String attribute, String value) {
+        unsupported.put(attribute, value);
+    }
+
+    /** One warning per msm attribute without an equivalent, and for msm's lockingMode "auto". */
+    void warnAboutUnsupported(String storeName) {
+        unsupported.forEach((attribute, value) -> LOG.log(System.Logger.Level.WARNING, storeName + " - msm attribute "
+                + attribute + "=\"" + value + "\" is not supported by mcsessions and is ignored: "
+                + INSTEAD.get(attribute)));
+        if (isAutoLocking()) {
+            LOG.log(System.Logger.Level.WARNING, storeName + " - lockingMode=\"auto\" (msm) is not supported; "
+                    + "mcsessions locks every request instead (lockingMode=\"all\"), which never loses an update");
+        }
+    }
+
+    private boolean isAutoLocking() {
+        return lockingMode != null && lockingMode.trim().equalsIgnoreCase("auto");
+    }
+
+    StoreConfig toStoreConfig(String storeName, String host, Context context, String jvmRoute) {
+        StoreConfig config = new StoreConfig();
+        config.setStoreName(storeName);
+        config.setMemcachedNodes(memcachedNodes);
+        if (redundancy != null) {
+            config.setRedundancy(redundancy);
+        }
+        config.setSticky(sticky);
+        config.setOperationTimeout(operationTimeout);
+        config.setRetryInterval(retryInterval);
+        config.setStorageKeyPrefix(storageKeyPrefix(host, context));
+        config.setRequestUriIgnorePattern(requestUriIgnorePattern);
+        config.setLockingMode(isAutoLocking() ? "all" : lockingMode);
+        config.setSessionBackupAsync(sessionBackupAsync);
+        config.setMaxValueSize(maxValueSize);
+        config.setUsername(username);
+        config.setPassword(password);
+        if (jvmRoute != null && !jvmRoute.isBlank()) {
+            config.setWriterId(jvmRoute);
+        }
+        if (lockWaitTimeout <= 0) {
+            throw new io.mcsessions.core.ConfigurationException("lockWaitTimeout must be a positive number of "
+                    + "milliseconds, but was " + lockWaitTimeout);
+        }
+        return config;
+    }
+
+    /** The user's prefix; msm's token form expanded; by default one derived from the host and context path. */
+    String storageKeyPrefix(String host, Context context) {
+        String path = context.getPath().isEmpty() ? "/" : context.getPath();
+        if (storageKeyPrefix == null) {
+            return sanitize("mcs:" + host + path + ":");
+        }
+        if (!MSM_PREFIX_TOKENS.matcher(storageKeyPrefix).matches()) {
+            return storageKeyPrefix; // the user's own value; core checks it
+        }
+        StringBuilder prefix = new StringBuilder();
+        for (String token : storageKeyPrefix.split(",")) {
+            String part = switch (token) {
+                case "host" -> host;
+                case "host.hash" -> Integer.toHexString(host.hashCode());
+                case "context" -> path;
+                case "context.hash" -> Integer.toHexString(path.hashCode());
+                case "webappVersion" -> context.getWebappVersion() == null ? "" : context.getWebappVersion();
+                default -> token.substring("static:".length());
+            };
+            if (!part.isEmpty()) {
+                prefix.append(part).append('_');
+            }
+        }
+        return sanitize(prefix.toString());
+    }
+
+    /** Printable ASCII without spaces, at most 100 characters: what memcached keys allow. */
+    static String sanitize(String prefix) {
+        StringBuilder clean = new StringBuilder(prefix.length());
+        prefix.chars().forEach(c -> clean.append(c > 0x20 && c < 0x7f ? (char) c : '_'));
+        return clean.length() <= MAX_PREFIX_LENGTH ? clean.toString() : clean.substring(0, MAX_PREFIX_LENGTH);
+    }
+}

@@ -1,0 +1,144 @@
+package io.mcsessions.tomcat;
+
+import io.mcsessions.core.SessionRecord;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.catalina.Manager;
+import org.apache.catalina.session.StandardSession;
+
+/**
+ * A Tomcat session that remembers what memcached holds of it: the revision it was loaded or last written
+ * with, and a digest of the payload written then, so the end of a request can tell a changed session (write
+ * it) from one that was only read (refresh its expiry).
+ *
+ * <p>The bookkeeping is guarded by the session's monitor: two requests of one session can end at once.
+ */
+final class MemcachedSession extends StandardSession {
+    private static final long serialVersionUID = 1L;
+
+    /** The revision memcached holds (or was last sent); 0 for a session never written. */
+    private long revision;
+    /** Digest of the payload as last loaded or written; null for a session never written. */
+    private byte[] storedDigest;
+    /** The local copy is newer than memcached: the last write reached no replica, or was too large. */
+    private boolean unsynced;
+
+    MemcachedSession(Manager manager) {
+        super(manager);
+    }
+
+    /** Restores a copy loaded from memcached; marks it accessed now, since memcached's expiry is the authority. */
+    void restore(SessionRecord record, SessionPayload payload) {
+        long now = System.currentTimeMillis();
+        this.creationTime = record.creationTime();
+        this.lastAccessedTime = Math.max(record.lastAccessedTime(), record.creationTime());
+        this.thisAccessedTime = now;
+        this.maxInactiveInterval = record.maxInactiveSeconds();
+        this.isNew = false;
+        this.isValid = true;
+        this.authType = payload.authType();
+        this.principal = payload.principal();
+        for (Map.Entry<String, Object> attribute : payload.attributes().entrySet()) {
+            if (attribute.getValue() != null) {
+                this.attributes.put(attribute.getKey(), attribute.getValue());
+            }
+        }
+        synchronized (this) {
+            this.revision = record.revision();
+            this.unsynced = false;
+        }
+    }
+
+    /** The digest of the payload as encoded here right after loading (another JVM may order bytes differently). */
+    synchronized void loadedDigest(byte[] digest) {
+        this.storedDigest = digest;
+    }
+
+    /** Marks the session as used now without firing events, for a local copy that memcached confirmed. */
+    void confirmedByStore() {
+        this.thisAccessedTime = System.currentTimeMillis();
+    }
+
+    /**
+     * A copy of the attributes in name order, taken without touching the live session; the fixed order makes
+     * the serialized bytes, and so their digest, the same for the same contents.
+     */
+    Map<String, Object> attributeSnapshot() {
+        return new TreeMap<>(attributes);
+    }
+
+    String authTypeInternal() {
+        return authType;
+    }
+
+    Principal principalInternal() {
+        return principal;
+    }
+
+    long maxInactiveMillis() {
+        return maxInactiveInterval * 1000L;
+    }
+
+    /** Whether the session has been idle longer than its timeout, judged by this container's clock alone. */
+    boolean idleBeyondTimeout(long now) {
+        return maxInactiveInterval > 0 && now - thisAccessedTime >= maxInactiveMillis();
+    }
+
+    /** Whether a request is using the session right now (only known when Tomcat counts accesses). */
+    boolean inUse() {
+        return accessCount != null && accessCount.get() > 0;
+    }
+
+    /** Valid and not being expired, read without the expiry check of {@link #isValid()}. */
+    boolean isValidInternalState() {
+        return isValid && !expiring;
+    }
+
+    /** Drops this local copy without events: memcached says the session ended or lives on elsewhere. */
+    void discard() {
+        isValid = false;
+    }
+
+    synchronized long revision() {
+        return revision;
+    }
+
+    synchronized boolean isUnsynced() {
+        return unsynced;
+    }
+
+    synchronized boolean isStored() {
+        return revision > 0;
+    }
+
+    /** Whether the payload differs from what memcached holds, or memcached missed the last write. */
+    synchronized boolean needsWrite(byte[] digest) {
+        return unsynced || storedDigest == null || !Arrays.equals(storedDigest, digest);
+    }
+
+    /** Records the outcome of a write of {@code writtenRevision}; {@code reached} is false when no replica took it. */
+    synchronized void written(long writtenRevision, byte[] digest, boolean reached) {
+        if (writtenRevision >= revision) {
+            revision = writtenRevision;
+            storedDigest = digest;
+            unsynced = !reached;
+        }
+    }
+
+    /** The local copy has changes memcached does not hold (served while every node was down). */
+    synchronized void markUnsynced() {
+        unsynced = true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

@@ -1,0 +1,452 @@
+package io.mcsessions.tomcat;
+
+import io.mcsessions.core.ConfigurationException;
+import io.mcsessions.core.JavaSessionSerializer;
+import io.mcsessions.core.ReplicatedSessionStore;
+import io.mcsessions.core.SessionIds;
+import io.mcsessions.core.SessionLock;
+import io.mcsessions.core.SessionRecord;
+import io.mcsessions.core.StoreConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Pipeline;
+import org.apache.catalina.Session;
+import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.session.ManagerBase;
+import org.apache.catalina.session.StandardSession;
+
+/**
+ * A Tomcat 10.1 / 11 session manager that keeps every session on N memcached nodes, configured in context.xml:
+ *
+ * <pre>{@code
+ * <Manager className="io.mcsessions.tomcat.MemcachedSessionManager"
+ *          memcachedNodes="n1:10.0.0.1:11211,n2:10.0.0.2:11211,n3:10.0.0.3:11211"
+ *          redundancy="2" sticky="false" operationTimeout="300" retryInterval="2000"/>
+ * }</pre>
+ *
+ * <p><b>Non-sticky</b> (default): each request loads the newest copy from memcached, and the request's end
+ * writes the session if it changed, or refreshes its expiry if it was only read. The local copy is a cache that
+ * serves while no node answers (degraded mode). <b>Sticky</b>: the local session is authoritative and memcached
+ * holds copies, loaded when a request arrives at a Tomcat that does not hold the session.
+ *
+ * <p>The attribute names are memcached-session-manager's where the meaning is the same, so moving from msm means
+ * changing {@code className}; msm attributes without an equivalent are accepted and named in one warning at start.
+ * Node failures are warnings in Tomcat's log, never errors on the request path.
+ */
+public class MemcachedSessionManager extends ManagerBase {
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.MemcachedSessionManager");
+    private static final String NAME = "MemcachedSessionManager";
+
+    private final ManagerSettings settings = new ManagerSettings();
+    private volatile ReplicatedSessionStore store;
+    private volatile SessionReplicator replicator;
+    private volatile SessionReplicationValve valve;
+    private volatile SessionStoreJmx jmx;
+    private volatile boolean stopping;
+    private volatile StoreConfig config;
+
+    // ---- configuration (context.xml attributes) ----------------------------------------------------------
+
+    /** The memcached nodes, {@code n1:host:port,n2:host:port} (msm's syntax); required. */
+    public void setMemcachedNodes(String memcachedNodes) {
+        settings.memcachedNodes = memcachedNodes;
+    }
+
+    public String getMemcachedNodes() {
+        return settings.memcachedNodes;
+    }
+
+    /** How many nodes hold a copy of each session; default min(2, nodes). */
+    public void setRedundancy(int redundancy) {
+        settings.redundancy = redundancy;
+    }
+
+    /** Whether the load balancer keeps a session on one Tomcat (local copy authoritative); default false. */
+    public void setSticky(boolean sticky) {
+        settings.sticky = sticky;
+    }
+
+    public boolean isSticky() {
+        return settings.sticky;
+    }
+
+    /** How long one memcached operation may take, in milliseconds; default 1000. */
+    public void setOperationTimeout(long operationTimeout) {
+        settings.operationTimeout = operationTimeout;
+    }
+
+    /** How long a failed node is left alone before one probe, in milliseconds; default 2000. */
+    public void setRetryInterval(long retryInterval) {
+        settings.retryInterval = retryInterval;
+    }
+
+    /**
+     * Prefix of this context's memcached keys. Default {@code mcs:<host><context path>:}, which keeps two web
+     * applications on the same nodes apart. msm's token form ({@code static:x,host,context,webappVersion}) works.
+     */
+    public void setStorageKeyPrefix(String storageKeyPrefix) {
+        settings.storageKeyPrefix = storageKeyPrefix;
+    }
+
+    /** Requests whose URI matches this regular expression neither load nor write the session. */
+    public void setRequestUriIgnorePattern(String requestUriIgnorePattern) {
+        settings.requestUriIgnorePattern = requestUriIgnorePattern;
+    }
+
+    /** Non-sticky only: {@code none} (default), {@code all} or {@code uriPattern:<regex>}. */
+    public void setLockingMode(String lockingMode) {
+        settings.lockingMode = lockingMode;
+    }
+
+    /** How long a request waits for its session's lock, in milliseconds, before it goes on without; default 5000. */
+    public void setLockWaitTimeout(long lockWaitTimeout) {
+        settings.lockWaitTimeout = lockWaitTimeout;
+    }
+
+    /** Whether the session is written after the response instead of before it; default false. */
+    public void setSessionBackupAsync(boolean sessionBackupAsync) {
+        settings.sessionBackupAsync = sessionBackupAsync;
+    }
+
+    /** Largest serialized session written to memcached, in bytes (memcached's {@code -I}); default 1 MiB. */
+    public void setMaxValueSize(int maxValueSize) {
+        settings.maxValueSize = maxValueSize;
+    }
+
+    /** SASL user name; needs {@link #setPassword(String)}. */
+    public void setUsername(String username) {
+        settings.username = username;
+    }
+
+    /** SASL password; needs {@link #setUsername(String)}. */
+    public void setPassword(String password) {
+        settings.password = password;
+    }
+
+    /** msm's {@code failoverNodes}: accepted and ignored with a warning, every node is a replica here. */
+    public void setFailoverNodes(String value) {
+        settings.unsupported("failoverNodes", value);
+    }
+
+    /** msm's {@code memcachedProtocol}: accepted and ignored with a warning (always the binary protocol). */
+    public void setMemcachedProtocol(String value) {
+        settings.unsupported("memcachedProtocol", value);
+    }
+
+    /** msm's {@code transcoderFactoryClass}: accepted and ignored with a warning (Java serialization). */
+    public void setTranscoderFactoryClass(String value) {
+        settings.unsupported("transcoderFactoryClass", value);
+    }
+
+    /** msm's {@code copyCollectionsForSerialization}: accepted and ignored with a warning. */
+    public void setCopyCollectionsForSerialization(String value) {
+        settings.unsupported("copyCollectionsForSerialization", value);
+    }
+
+    /** msm's {@code customConverter}: accepted and ignored with a warning. */
+    public void setCustomConverter(String value) {
+        settings.unsupported("customConverter", value);
+    }
+
+    /** msm's {@code enableStatistics}: accepted and ignored with a warning (statistics are always on, in JMX). */
+    public void setEnableStatistics(String value) {
+        settings.unsupported("enableStatistics", value);
+    }
+
+    /** msm's {@code enabled}: accepted and ignored with a warning. */
+    public void setEnabled(String value) {
+        settings.unsupported("enabled", value);
+    }
+
+    /** msm's {@code backupThreadCount}: accepted and ignored with a warning. */
+    public void setBackupThreadCount(String value) {
+        settings.unsupported("backupThreadCount", value);
+    }
+
+    /** msm's {@code sessionBackupTimeout}: accepted and ignored with a warning (operationTimeout bounds writes). */
+    public void setSessionBackupTimeout(String value) {
+        settings.unsupported("sessionBackupTimeout", value);
+    }
+
+    /** msm's {@code sessionAttributeFilter}: accepted and ignored with a warning. */
+    public void setSessionAttributeFilter(String value) {
+        settings.unsupported("sessionAttributeFilter", value);
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------------------
+
+    @Override
+    protected synchronized void startInternal() throws LifecycleException {
+        super.startInternal();
+        Context context = getContext();
+        String host = context.getParent() == null ? "localhost" : context.getParent().getName();
+        String storeName = context.getPath().isEmpty() ? "/" : context.getPath();
+        StoreConfig candidate;
+        try {
+            candidate = settings.toStoreConfig(storeName, host, context, getJvmRoute()).validate();
+        } catch (ConfigurationException e) {
+            throw new LifecycleException(storeName + " - invalid " + NAME + " configuration: " + e.getMessage(), e);
+        }
+        settings.warnAboutUnsupported(storeName);
+        config = candidate;
+        stopping = false;
+        store = ReplicatedSessionStore.start(candidate);
+        replicator = new SessionReplicator(this, store, new SessionCodec(new JavaSessionSerializer()),
+                candidate.isSessionBackupAsync());
+        valve = new SessionReplicationValve(this);
+        addFirst(context.getPipeline(), valve);
+        jmx = new SessionStoreJmx(store, () -> sessions.size());
+        jmx.register(host, context.getPath());
+        setState(LifecycleState.STARTING);
+    }
+
+    /** Puts the valve before every other valve, so that authenticators already see the loaded session. */
+    private static void addFirst(Pipeline pipeline, Valve first) {
+        List<Valve> others = new ArrayList<>();
+        for (Valve v : pipeline.getValves()) {
+            if (v != pipeline.getBasic()) {
+                others.add(v);
+                pipeline.removeValve(v);
+            }
+        }
+        pipeline.addValve(first);
+        others.forEach(pipeline::addValve);
+    }
+
+    @Override
+    protected synchronized void stopInternal() throws LifecycleException {
+        setState(LifecycleState.STOPPING);
+        stopping = true;
+        if (valve != null) {
+            getContext().getPipeline().removeValve(valve);
+            valve = null;
+        }
+        if (jmx != null) {
+            jmx.unregister();
+            jmx = null;
+        }
+        // Sessions live on in memcached: drop the local copies without ending them.
+        sessions.clear();
+        if (store != null) {
+            int pending = store.stats().pendingWriteBacks();
+            if (pending > 0) {
+                LOG.log(System.Logger.Level.WARNING, store.name() + " - stopping with " + pending + " sessions that "
+                        + "no memcached node has taken since the outage; they are lost with this Tomcat");
+            }
+            store.close();
+            store = null;
+        }
+        replicator = null;
+        super.stopInternal();
+    }
+
+    /** Tomcat's persistence hook; sessions already live in memcached, so there is nothing to load. */
+    @Override
+    public void load() {
+    }
+
+    /** Tomcat's persistence hook; sessions already live in memcached, so there is nothing to unload. */
+    @Override
+    public void unload() {
+    }
+
+    // ---- sessions --------------------------------------------------------------------------------------
+
+    @Override
+    public Session createEmptySession() {
+        return new MemcachedSession(this);
+    }
+
+    @Override
+    protected StandardSession getNewSession() {
+        return new MemcachedSession(this);
+    }
+
+    @Override
+    public Session createSession(String sessionId) {
+        Session session = super.createSession(sessionId);
+        RequestScope scope = RequestScope.current(this);
+        if (scope != null && session instanceof MemcachedSession created) {
+            scope.use(created);
+        }
+        return session;
+    }
+
+    @Override
+    public Session findSession(String id) throws IOException {
+        SessionReplicator active = replicator;
+        if (id == null || active == null) {
+            return super.findSession(id);
+        }
+        RequestScope scope = RequestScope.current(this);
+        Session local = super.findSession(id);
+        if (scope != null && (scope.ignored() || scope.looked(id))) {
+            return local;
+        }
+        MemcachedSession found;
+        if (settings.sticky) {
+            found = local instanceof MemcachedSession m ? m : active.loadMissing(id);
+        } else {
+            found = active.refresh(id, local instanceof MemcachedSession m ? m : null);
+        }
+        if (scope != null) {
+            scope.lookedUp(id, found);
+        }
+        return found;
+    }
+
+    /** A local copy of a session loaded from memcached; replaces any older local copy, fires no creation event. */
+    MemcachedSession newLoadedSession(SessionRecord record, SessionPayload payload) {
+        MemcachedSession session = new MemcachedSession(this);
+        session.restore(record, payload);
+        session.setId(record.id(), false); // adds it to this manager, replacing an older copy
+        session.activate();
+        return session;
+    }
+
+    /** Forgets a local copy without ending the session: it ended elsewhere, or lives on elsewhere. */
+    void discardLocalCopy(MemcachedSession session) {
+        sessions.remove(session.getIdInternal(), session);
+        session.discard();
+    }
+
+    @Override
+    public void remove(Session session, boolean update) {
+        super.remove(session, update);
+        SessionReplicator active = replicator;
+        // update is true when the session ends (StandardSession.expire); an id change removes with false.
+        if (update && !stopping && active != null && session instanceof MemcachedSession ended) {
+            active.ended(ended);
+        }
+    }
+
+    @Override
+    protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,
+                                   boolean notifyContainerListeners) {
+        String oldId = session.getIdInternal();
+        long oldRevision = session instanceof MemcachedSession m ? m.revision() : 0;
+        super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
+        SessionReplicator active = replicator;
+        if (active != null && session instanceof MemcachedSession moved && !newId.equals(oldId)) {
+            active.moved(moved, oldId, oldRevision);
+        }
+    }
+
+    /**
+     * Expires idle local copies like {@code StandardManager}, except that a copy memcached still holds newer (or,
+     * non-sticky, at all) is only dropped: the session is in use on another Tomcat and must not end here.
+     */
+    @Override
+    public void processExpires() {
+        SessionReplicator active = replicator;
+        if (active == null) {
+            super.processExpires();
+            return;
+        }
+        long start = System.currentTimeMillis();
+        for (Session session : findSessions()) {
+            if (session instanceof MemcachedSession local && local.isValidInternalState()
+                    && local.idleBeyondTimeout(start) && !local.inUse()
+                    && active.liveElsewhere(local, settings.sticky)) {
+                discardLocalCopy(local);
+                continue;
+            }
+            session.isValid(); // expires it when idle beyond its timeout
+        }
+        processingTime += System.currentTimeMillis() - start;
+    }
+
+    // ---- request bracket (called by the valve) ---------------------------------------------------------
+
+    boolean isIgnored(String uri) {
+        StoreConfig current = config;
+        Pattern ignore = current == null ? null : current.getRequestUriIgnore();
+        return ignore != null && uri != null && ignore.matcher(uri).matches();
+    }
+
+    /** The session's lock for this request when {@code lockingMode} asks for one (non-sticky only), else null. */
+    SessionLock lockFor(String requestedId, String uri) {
+        StoreConfig current = config;
+        ReplicatedSessionStore active = store;
+        if (requestedId == null || current == null || active == null || current.isSticky()) {
+            return null;
+        }
+        boolean lock = switch (current.getLocking()) {
+            case ALL -> true;
+            case URI_PATTERN -> uri != null && current.getLockingUriPattern().matcher(uri).matches();
+            case NONE -> false;
+        };
+        return lock ? active.lock(requestedId, Duration.ofMillis(settings.lockWaitTimeout)) : null;
+    }
+
+    /**
+     * Sticky mode: a session that came from another Tomcat (its id names another jvmRoute) gets this Tomcat's
+     * route, so that the load balancer keeps it here; the old id ends on every node.
+     */
+    void rerouteAfterFailover(Request request, String requestedId) {
+        String route = getJvmRoute();
+        if (!settings.sticky || requestedId == null || route == null || route.isEmpty()) {
+            return;
+        }
+        int dot = requestedId.lastIndexOf('.');
+        String base = dot < 0 ? requestedId : requestedId.substring(0, dot);
+        if (requestedId.equals(base + "." + route)) {
+            return;
+        }
+        Session session = request.getSessionInternal(false);
+        if (session != null && session.getIdInternal().equals(requestedId)) {
+            String newId = base + "." + route;
+            changeSessionId(session, newId);
+            request.changeSessionId(newId);
+            LOG.log(System.Logger.Level.DEBUG, config.getStoreName() + " - session " + SessionIds.shorten(requestedId)
+                    + " moved to this Tomcat (jvmRoute " + route + ")");
+        }
+    }
+
+    /** Writes or touches every session the request used, then releases the lock (after the write when async). */
+    void requestEnded(RequestScope scope, SessionLock lock) {
+        SessionReplicator active = replicator;
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        try {
+            if (active != null) {
+                for (MemcachedSession session : scope.used()) {
+                    writes.add(active.requestEnded(session));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, config.getStoreName() + " - could not write a session at the end "
+                    + "of a request (" + e + "); this Tomcat keeps its copy", e);
+        } finally {
+            if (lock != null) {
+                CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]))
+                        .whenComplete((done, failure) -> lock.close());
+            }
+        }
+    }
+
+    ClassLoader webappClassLoader() {
+        Context context = getContext();
+        if (context != null && context.getLoader() != null && context.getLoader().getClassLoader() != null) {
+            return context.getLoader().getClassLoader();
+        }
+        return Thread.currentThread().getContextClassLoader();
+    }
+
+    /** The running store, for tests and status pages; null while stopped. */
+    ReplicatedSessionStore store() {
+        return store;
+    }
+}

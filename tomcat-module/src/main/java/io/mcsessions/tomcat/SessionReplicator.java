@@ -1,0 +1,188 @@
+package io.mcsessions.tomcat;
+
+import io.mcsessions.core.LoadResult;
+import io.mcsessions.core.ReplicaInfo;
+import io.mcsessions.core.ReplicatedSessionStore;
+import io.mcsessions.core.Revisions;
+import io.mcsessions.core.SaveResult;
+import io.mcsessions.core.SessionIds;
+import io.mcsessions.core.SessionRecord;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves Tomcat sessions between the container and the {@link ReplicatedSessionStore}: loads (deciding between
+ * the memcached copy and the local one), writes changed sessions, refreshes the expiry of unchanged ones, and
+ * ends sessions. Never throws on the request path: a failure is a warning and the local copy goes on serving.
+ */
+final class SessionReplicator {
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.SessionReplicator");
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final MemcachedSessionManager manager;
+    private final ReplicatedSessionStore store;
+    private final SessionCodec codec;
+    private final boolean writeAsync;
+    private final String name;
+    private final AtomicLong lastCodecWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+
+    SessionReplicator(MemcachedSessionManager manager, ReplicatedSessionStore store, SessionCodec codec,
+                      boolean writeAsync) {
+        this.manager = manager;
+        this.store = store;
+        this.codec = codec;
+        this.writeAsync = writeAsync;
+        this.name = store.name();
+    }
+
+    /**
+     * The session to serve for {@code id} in non-sticky mode: memcached's copy when it has one (the local copy
+     * when that is the same revision), none when memcached says it is gone, the local copy when memcached cannot
+     * say (degraded mode) or when the local copy holds changes memcached missed.
+     */
+    MemcachedSession refresh(String id, MemcachedSession local) {
+        LoadResult result = store.load(id);
+        switch (result.outcome()) {
+            case UNAVAILABLE:
+                if (local != null) {
+                    local.confirmedByStore();
+                    local.markUnsynced(); // whatever happens to it now, memcached has to be told when it returns
+                }
+                return local;
+            case ABSENT:
+                if (local != null && local.isUnsynced() && !tombstoned(id)) {
+                    local.confirmedByStore(); // kept through an outage; memcached came back empty
+                    return local;
+                }
+                if (local != null) {
+                    manager.discardLocalCopy(local);
+                }
+                return null;
+            default:
+                SessionRecord record = result.record();
+                if (local != null && (local.revision() == record.revision()
+                        || (local.isUnsynced() && local.revision() > record.revision()))) {
+                    local.confirmedByStore();
+                    return local;
+                }
+                MemcachedSession loaded = restore(record);
+                return loaded != null ? loaded : local;
+        }
+    }
+
+    /** Sticky mode: a session this Tomcat does not hold, loaded from memcached (failover), or null. */
+    MemcachedSession loadMissing(String id) {
+        LoadResult result = store.load(id);
+        if (!result.isFound()) {
+            return null;
+        }
+        MemcachedSession loaded = restore(result.record());
+        if (loaded != null) {
+            LOG.log(System.Logger.Level.DEBUG, name + " - session " + SessionIds.shorten(id)
+                    + " was not in this Tomcat; loaded it from memcached");
+        }
+        return loaded;
+    }
+
+    /** Whether memcached holds a live copy newer than (or, non-sticky, as new as) the local one. */
+    boolean liveElsewhere(MemcachedSession local, boolean sticky) {
+        LoadResult result = store.load(local.getIdInternal());
+        return result.isFound() && (!sticky || result.record().revision() != local.revision());
+    }
+
+    private boolean tombstoned(String id) {
+        return store.inspect(id).stream().anyMatch(info -> info.holding() == ReplicaInfo.Holding.TOMBSTONE);
+    }
+
+    private MemcachedSession restore(SessionRecord record) {
+        SessionPayload payload;
+        try {
+            payload = codec.decode(record.payload(), manager.webappClassLoader());
+        } catch (IOException | RuntimeException e) {
+            warnCodec("cannot read session " + SessionIds.shorten(record.id()) + " from memcached (" + e
+                    + "); this Tomcat goes on with its own copy, if it has one");
+            return null;
+        }
+        MemcachedSession session = manager.newLoadedSession(record, payload);
+        try {
+            session.loadedDigest(codec.encode(session).digest());
+        } catch (IOException | RuntimeException e) {
+            session.loadedDigest(null);
+        }
+        return session;
+    }
+
+    /**
+     * The end of a request that used the session: writes it when it changed (or memcached missed it), else
+     * refreshes its expiry. The future completes when the write is acknowledged (at once unless asynchronous).
+     */
+    CompletableFuture<?> requestEnded(MemcachedSession session) {
+        if (!session.isValidInternalState()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SessionCodec.Encoded encoded = encode(session);
+        if (encoded == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!session.needsWrite(encoded.digest()) && store.touch(session.getIdInternal(),
+                session.getMaxInactiveInterval())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<SaveResult> written = write(session, encoded);
+        if (!writeAsync) {
+            written.join();
+        }
+        return written;
+    }
+
+    private CompletableFuture<SaveResult> write(MemcachedSession session, SessionCodec.Encoded encoded) {
+        long revision = Revisions.next(session.revision());
+        SessionRecord record = new SessionRecord(session.getIdInternal(), revision, session.getCreationTimeInternal(),
+                session.getThisAccessedTimeInternal(), session.getMaxInactiveInterval(), encoded.bytes());
+        return store.saveAsync(record).thenApply(result -> {
+            session.written(revision, encoded.digest(), result.isStored());
+            return result;
+        });
+    }
+
+    /** After a session id change: writes the session under its new id, then ends the old id on every node. */
+    void moved(MemcachedSession session, String oldId, long oldRevision) {
+        if (oldRevision == 0) {
+            return; // never written under the old id
+        }
+        SessionCodec.Encoded encoded = encode(session);
+        if (encoded != null) {
+            write(session, encoded).join();
+        }
+        store.invalidate(oldId, oldRevision, session.getMaxInactiveInterval());
+    }
+
+    /** The session was invalidated or expired: no copy may load again. */
+    void ended(MemcachedSession session) {
+        if (session.isStored()) {
+            store.invalidate(session.getIdInternal(), session.revision(), session.getMaxInactiveInterval());
+        }
+    }
+
+    private SessionCodec.Encoded encode(MemcachedSession session) {
+        try {
+            return codec.encode(session);
+        } catch (IOException | RuntimeException e) {
+            warnCodec("cannot serialize session " + SessionIds.shorten(session.getIdInternal()) + " (" + e
+                    + "); it stays in this Tomcat only");
+            return null;
+        }
+    }
+
+    private void warnCodec(String message) {
+        long now = System.nanoTime();
+        long last = lastCodecWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastCodecWarning.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, name + " - " + message);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, name + " - " + message);
+        }
+    }
+}
