@@ -445,6 +445,11 @@ public class MemcachedSessionManager extends ManagerBase {
         return Thread.currentThread().getContextClassLoader();
     }
 
+    /** The local copy of a session, without asking memcached; null when this Tomcat holds none. */
+    Session localSession(String id) {
+        return sessions.get(id);
+    }
+
     /** The running store, for tests and status pages; null while stopped. */
     ReplicatedSessionStore store() {
         return store;

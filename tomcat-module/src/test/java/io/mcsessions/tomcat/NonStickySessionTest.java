@@ -1,0 +1,213 @@
+package io.mcsessions.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.core.ReplicaInfo;
+import io.mcsessions.testing.LogCapture;
+import io.mcsessions.testing.MemcachedCluster;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Non-sticky mode in two real embedded Tomcats sharing three real memcached nodes, N=2. */
+class NonStickySessionTest {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
+
+    static EmbeddedTomcat a;
+    static EmbeddedTomcat b;
+
+    @BeforeAll
+    static void startTomcats() throws Exception {
+        a = EmbeddedTomcat.start(null, NonStickySessionTest::configure);
+        b = EmbeddedTomcat.start(null, NonStickySessionTest::configure);
+    }
+
+    static void configure(MemcachedSessionManager m) {
+        m.setMemcachedNodes(cluster.nodesString());
+        m.setRedundancy(2);
+        m.setOperationTimeout(300);
+        m.setRetryInterval(200);
+        m.setRequestUriIgnorePattern(".*/static/.*");
+    }
+
+    @AfterAll
+    static void stopTomcats() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @BeforeEach
+    void nodesUp() {
+        Poll.allNodesUp(a.manager());
+        Poll.allNodesUp(b.manager());
+    }
+
+    private static long counter(EmbeddedTomcat tomcat, String name) {
+        Map<String, Long> counters = tomcat.manager().store().stats().counters();
+        return counters.getOrDefault(name, 0L);
+    }
+
+    @Test
+    void counterGoesUpByOneAlternatingBetweenTwoTomcats() {
+        SessionClient client = new SessionClient();
+        for (int i = 1; i <= 20; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? a : b, "/count"));
+        }
+    }
+
+    @Test
+    void sessionHoldingAWebappOnlyClassIsReadWithTheWebappClassLoader() throws Exception {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        assertEquals("1", client.get(b, "/read"));
+        Object counter = b.manager().findSession(client.sessionId()).getSession().getAttribute("counter");
+        assertEquals(WebappClasses.COUNTER_CLASS, counter.getClass().getName());
+        assertEquals(b.context().getLoader().getClassLoader(), counter.getClass().getClassLoader());
+        assertTrue(logs.at(Level.WARNING).isEmpty(), logs.dump());
+    }
+
+    @Test
+    void requestThatOnlyReadsTouchesWithoutRewriting() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        long saves = counter(b, "saveStored");
+        long touches = counter(b, "touch");
+        assertEquals("1", client.get(b, "/read"));
+        assertEquals("1", client.get(b, "/read"));
+        assertEquals(saves, counter(b, "saveStored"), "a read-only request must not rewrite the session");
+        assertEquals(touches + 2, counter(b, "touch"));
+    }
+
+    @Test
+    void requestMatchingIgnorePatternTouchesNothing() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        Map<String, Long> before = a.manager().store().stats().counters();
+        assertEquals("session", client.get(a, "/static/logo.png"));
+        assertEquals(before, a.manager().store().stats().counters(), "an ignored request talked to memcached");
+        assertEquals("1", client.get(b, "/read"));
+    }
+
+    @Test
+    void invalidationOnOneTomcatIsSeenOnTheOther() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        client.get(b, "/count");
+        String id = client.sessionId();
+        assertEquals("invalidated", client.get(a, "/invalidate"));
+        client.useSessionId(id);
+        assertEquals("none", client.get(b, "/read"));
+        assertNoLoadableCopy(id);
+        assertEquals(null, b.manager().localSession(id), "the other Tomcat still holds the ended session");
+    }
+
+    @Test
+    void changeSessionIdLeavesNoLoadableCopyUnderTheOldId() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        String oldId = client.sessionId();
+        String newId = client.get(a, "/rotate");
+        assertEquals(newId, client.sessionId());
+        assertNotEquals(oldId, newId);
+        assertEquals("2", client.get(b, "/count"), "the session moved to its new id with its data");
+        assertNoLoadableCopy(oldId);
+        SessionClient thief = new SessionClient();
+        thief.useSessionId(oldId);
+        assertEquals("none", thief.get(b, "/read"));
+        assertEquals("none", thief.get(a, "/read"));
+    }
+
+    private static void assertNoLoadableCopy(String id) {
+        for (ReplicaInfo replica : a.manager().store().inspect(id)) {
+            assertFalse(replica.holding() == ReplicaInfo.Holding.COPY, () -> "node " + replica.node().id()
+                    + " still holds a copy of the old session: " + replica);
+        }
+        assertTrue(a.manager().store().load(id).isAbsent());
+    }
+
+    @Test
+    void sessionSurvivesKilledNodes() {
+        SessionClient client = new SessionClient();
+        assertEquals("1", client.get(a, "/count"));
+        cluster.node(0).kill();
+        for (int i = 2; i <= 6; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
+        }
+        cluster.node(1).kill();
+        for (int i = 7; i <= 12; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
+        }
+        assertTrue(logs.count(Level.WARNING, cluster.node(0).address()) >= 1, logs.dump());
+    }
+
+    @Test
+    void hungNodeThatResumesWithStaleDataServesNothingStale() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        cluster.node(0).pause();
+        cluster.node(1).pause();
+        // at most one paused node is a replica of... both may be: then the third node serves (degraded or not)
+        for (int i = 2; i <= 6; i++) {
+            assertEquals(String.valueOf(i), client.get(a, "/count"));
+        }
+        cluster.node(0).resume();
+        cluster.node(1).resume();
+        Poll.allNodesUp(a.manager());
+        Poll.allNodesUp(b.manager());
+        for (int i = 7; i <= 12; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
+        }
+    }
+
+    @Test
+    void allNodesDownServesTheLocalCopyAndWritesItThroughWhenNodesReturn() {
+        SessionClient client = new SessionClient();
+        client.get(b, "/count");
+        client.get(a, "/count"); // the Tomcat that keeps serving holds the newest copy
+        for (int i = 0; i < 3; i++) {
+            cluster.node(i).kill();
+        }
+        for (int i = 3; i <= 8; i++) {
+            assertEquals(String.valueOf(i), client.get(a, "/count"));
+        }
+        assertTrue(a.manager().store().isDegraded());
+        for (int i = 0; i < 3; i++) {
+            cluster.node(i).start();
+        }
+        Poll.allNodesUp(a.manager());
+        Poll.allNodesUp(b.manager());
+        assertEquals("9", client.get(a, "/count"));
+        assertEquals("10", client.get(b, "/count"));
+        assertEquals("11", client.get(a, "/count"));
+        assertEquals(1, logs.count(Level.WARNING, "no memcached node is reachable"), logs.dump());
+    }
+
+    @Test
+    void nonSerializableAttributeStaysInTheLiveSessionAndIsWarnedOnceByName() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        client.get(a, "/unserializable");
+        assertEquals("true", client.get(a, "/has-unserializable"), "the live session lost the attribute");
+        client.get(a, "/count");
+        client.get(a, "/unserializable");
+        assertEquals("true", client.get(a, "/has-unserializable"));
+        assertEquals("3", client.get(b, "/count"), "the rest of the session must still replicate");
+        assertEquals("false", client.get(b, "/has-unserializable"));
+        String className = CounterServlet.NotSerializableThing.class.getName();
+        assertTrue(logs.count(Level.WARNING, className) <= 1, logs.dump());
+    }
+}
