@@ -93,6 +93,21 @@ final class StoreFixture implements AfterEachCallback {
         return store.nodes().stream().filter(n -> n.node().id().equals(nodeId)).findFirst().orElseThrow().state();
     }
 
+    /**
+     * Polls until the condition holds while sending requests through the store: like the client library, the
+     * store notices a dead connection when it uses it, not while it is idle.
+     */
+    static void awaitWithTraffic(ReplicatedSessionStore store, String what, long timeoutMillis,
+                                 BooleanSupplier condition) {
+        int[] request = {0};
+        await(what, timeoutMillis, () -> {
+            for (int i = 0; i < 10; i++) { // different keys, so that every node gets some
+                store.load("traffic-" + request[0]++);
+            }
+            return condition.getAsBoolean();
+        });
+    }
+
     /** Polls until the condition holds; fails after the deadline. Used instead of sleeps. */
     static void await(String what, long timeoutMillis, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;

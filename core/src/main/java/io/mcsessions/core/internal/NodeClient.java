@@ -37,6 +37,13 @@ public interface NodeClient extends AutoCloseable {
     /** Whether a connection to the node is open now. */
     boolean isConnected();
 
+    /**
+     * Drops the connection and dials again. Used when a probe times out on a connection that is open but
+     * silent (a middlebox dropped it, or responses were lost): waiting on it would never bring the node back.
+     * Operations pending on the old connection fail.
+     */
+    void reconnect();
+
     /** Receives connection changes observed by the client library. */
     interface ConnectionListener {
         void connected();

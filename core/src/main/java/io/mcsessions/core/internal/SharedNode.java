@@ -4,6 +4,7 @@ import io.mcsessions.core.NodeAddress;
 import io.mcsessions.core.NodeState;
 import io.mcsessions.core.NodeStatus;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -85,8 +86,9 @@ public final class SharedNode {
         CompletableFuture<T> pending;
         try {
             pending = operation.apply(client);
-        } catch (RuntimeException e) {
-            pending = CompletableFuture.failedFuture(e);
+        } catch (RuntimeException | AssertionError e) {
+            // Client libraries signal broken states with unchecked throwables; a request never sees them.
+            pending = CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, String.valueOf(e)));
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
@@ -116,7 +118,11 @@ public final class SharedNode {
 
     private void scheduleProbe() {
         long delay = Math.max(0, health.nanosUntilProbe());
-        probes.schedule(this::probeIfDue, delay, TimeUnit.NANOSECONDS);
+        try {
+            probes.schedule(this::probeIfDue, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the registry was shut down: no more probes are wanted
+        }
     }
 
     private void probeIfDue() {
@@ -130,9 +136,18 @@ public final class SharedNode {
         client.probe().orTimeout(probeTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((ok, error) -> {
             if (error == null) {
                 health.probeSucceeded();
-            } else {
-                health.probeFailed("probe failed: " + NodeFailure.of(error).getMessage());
+                return;
             }
+            NodeFailure failure = NodeFailure.of(error);
+            if (failure.kind() == NodeFailure.Kind.TIMEOUT && client.isConnected()) {
+                // Open but silent: maybe hung, maybe a dead connection. A fresh one tells them apart.
+                try {
+                    probes.execute(client::reconnect);
+                } catch (RejectedExecutionException e) {
+                    // the registry was shut down
+                }
+            }
+            health.probeFailed("probe failed: " + failure.getMessage());
         });
     }
 

@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.CachedData;
@@ -28,25 +29,18 @@ import net.spy.memcached.transcoders.Transcoder;
 final class SpyNodeClient implements NodeClient {
     private static final String PROBE_KEY = "mcsessions:probe";
 
-    private final MemcachedClient client;
+    private final NodeAddress node;
+    private final ConnectionFactoryBuilder builder;
+    private final ConnectionListener listener;
+    private volatile MemcachedClient client;
     private volatile boolean connected;
+    private volatile boolean closed;
 
     SpyNodeClient(NodeAddress node, NodeSettings settings, ConnectionListener listener) throws IOException {
         SpyLogger.install();
-        ConnectionObserver observer = new ConnectionObserver() {
-            @Override
-            public void connectionEstablished(SocketAddress sa, int reconnectCount) {
-                connected = true;
-                listener.connected();
-            }
-
-            @Override
-            public void connectionLost(SocketAddress sa) {
-                connected = false;
-                listener.disconnected();
-            }
-        };
-        ConnectionFactoryBuilder builder = new ConnectionFactoryBuilder()
+        this.node = node;
+        this.listener = listener;
+        builder = new ConnectionFactoryBuilder()
                 .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                 .setFailureMode(FailureMode.Cancel)
                 .setDaemon(true)
@@ -55,48 +49,116 @@ final class SpyNodeClient implements NodeClient {
                 .setMaxReconnectDelay(Math.max(1, TimeUnit.MILLISECONDS.toSeconds(settings.retryIntervalMillis())))
                 .setUseNagleAlgorithm(false)
                 .setShouldOptimize(false)
-                .setListenerExecutorService(DirectExecutorService.INSTANCE)
-                .setInitialObservers(List.of(observer));
+                .setListenerExecutorService(DirectExecutorService.INSTANCE);
         if (settings.username() != null) {
             builder.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
                     new PlainCallbackHandler(settings.username(), settings.password())));
         }
-        client = new MemcachedClient(builder.build(), List.of(new InetSocketAddress(node.host(), node.port())));
+        client = open();
+    }
+
+    /** A new client whose connection events count only while it is the current one. */
+    private MemcachedClient open() throws IOException {
+        AtomicReference<MemcachedClient> self = new AtomicReference<>();
+        ConnectionObserver observer = new ConnectionObserver() {
+            @Override
+            public void connectionEstablished(SocketAddress sa, int reconnectCount) {
+                if (isCurrent(self)) {
+                    connected = true;
+                    listener.connected();
+                }
+            }
+
+            @Override
+            public void connectionLost(SocketAddress sa) {
+                if (isCurrent(self)) {
+                    connected = false;
+                    listener.disconnected();
+                }
+            }
+        };
+        builder.setInitialObservers(List.of(observer));
+        MemcachedClient opened = new MemcachedClient(builder.build(),
+                List.of(new InetSocketAddress(node.host(), node.port())));
+        self.set(opened);
+        return opened;
+    }
+
+    private boolean isCurrent(AtomicReference<MemcachedClient> self) {
+        MemcachedClient owner = self.get();
+        return owner == null || owner == client; // null: still being constructed, about to become current
+    }
+
+    @Override
+    public void reconnect() {
+        replace(client);
+    }
+
+    /** Replaces {@code old} with a new client, unless another thread already did. */
+    private synchronized void replace(MemcachedClient old) {
+        if (old != client || closed) {
+            return;
+        }
+        try {
+            client = open();
+        } catch (IOException e) {
+            return; // keep the old one; the next probe tries again
+        }
+        connected = false;
+        old.shutdown(0, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public CompletableFuture<Stored> gets(String key) {
-        return complete(client.asyncGets(key, BytesTranscoder.INSTANCE), status -> notFoundOrFail(status, null),
+        return guarded(c -> complete(c.asyncGets(key, BytesTranscoder.INSTANCE), status -> notFoundOrFail(status, null),
                 future -> {
-            CASValue<byte[]> value = getDone(future);
-            return value == null ? null : new Stored(value.getValue(), value.getCas());
-        });
+                    CASValue<byte[]> value = getDone(future);
+                    return value == null ? null : new Stored(value.getValue(), value.getCas());
+                }));
     }
 
     @Override
     public CompletableFuture<Boolean> set(String key, int expiration, byte[] value) {
-        return bool(client.set(key, expiration, value, BytesTranscoder.INSTANCE));
+        return guarded(c -> bool(c.set(key, expiration, value, BytesTranscoder.INSTANCE)));
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, int expiration, byte[] value) {
-        return bool(client.add(key, expiration, value, BytesTranscoder.INSTANCE));
+        return guarded(c -> bool(c.add(key, expiration, value, BytesTranscoder.INSTANCE)));
     }
 
     @Override
     public CompletableFuture<Boolean> cas(String key, long cas, int expiration, byte[] value) {
-        return complete(client.asyncCAS(key, cas, expiration, value, BytesTranscoder.INSTANCE),
-                status -> status.isSuccess() ? Boolean.TRUE : notFoundOrFail(status, Boolean.FALSE), null);
+        return guarded(c -> complete(c.asyncCAS(key, cas, expiration, value, BytesTranscoder.INSTANCE),
+                status -> status.isSuccess() ? Boolean.TRUE : notFoundOrFail(status, Boolean.FALSE), null));
     }
 
     @Override
     public CompletableFuture<Boolean> delete(String key, long cas) {
-        return bool(client.delete(key, cas));
+        return guarded(c -> bool(c.delete(key, cas)));
     }
 
     @Override
     public CompletableFuture<Boolean> touch(String key, int expiration) {
-        return bool(client.touch(key, expiration));
+        return guarded(c -> bool(c.touch(key, expiration)));
+    }
+
+    /**
+     * Runs an operation on the current client. spymemcached's IO thread can die (an Error while parsing a
+     * damaged response ends it); afterwards every call throws. That is a node failure, not the request's:
+     * it becomes an UNREACHABLE failure, and the client is rebuilt once.
+     */
+    private <T> CompletableFuture<T> guarded(Function<MemcachedClient, CompletableFuture<T>> operation) {
+        MemcachedClient current = client;
+        try {
+            return operation.apply(current);
+        } catch (IllegalStateException | AssertionError e) {
+            if (!closed) {
+                replace(current);
+            }
+            return CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE,
+                    "the client library's connection thread stopped (" + e.getMessage() + "); reconnecting"));
+        }
     }
 
     @Override
@@ -110,7 +172,8 @@ final class SpyNodeClient implements NodeClient {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         client.shutdown(0, TimeUnit.MILLISECONDS);
     }
 
@@ -130,7 +193,11 @@ final class SpyNodeClient implements NodeClient {
         future.addListener(done -> {
             try {
                 OperationStatus status = future.getStatus();
-                if (status.isSuccess() && onSuccess != null) {
+                if (status == null) {
+                    // The library failed the operation without a status (e.g. its connection broke mid-answer).
+                    result.completeExceptionally(new NodeFailure(NodeFailure.Kind.UNREACHABLE,
+                            "the operation failed without an answer"));
+                } else if (status.isSuccess() && onSuccess != null) {
                     result.complete(onSuccess.apply(future));
                 } else {
                     result.complete(byStatus.apply(status));

@@ -1,0 +1,126 @@
+package io.mcsessions.core;
+
+import static io.mcsessions.core.StoreFixture.assertFound;
+import static io.mcsessions.core.StoreFixture.await;
+import static io.mcsessions.core.StoreFixture.rawRevision;
+import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.stateOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.core.internal.NodeRegistry;
+import io.mcsessions.testing.LogCapture;
+import io.mcsessions.testing.MemcachedCluster;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Events, counters, operator mark-down, and node health shared by every store in the JVM. */
+class OperatorAndEventsTest {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
+
+    @Test
+    void listenersHearANodeGoDownAndComeBackAndOneThatThrowsBreaksNothing() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        List<StoreEvent> events = new CopyOnWriteArrayList<>();
+        store.addListener(event -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        store.addListener(events::add);
+
+        cluster.node(1).kill();
+        StoreFixture.awaitWithTraffic(store, "n2 is down", 2_000, () -> stateOf(store, "n2") == NodeState.DOWN);
+        long revision = Revisions.next(0);
+        assertEquals(SaveResult.Outcome.STORED, store.save(record("s", revision)).outcome());
+        cluster.node(1).restart();
+        await("n2 is back up", 5_000, () -> stateOf(store, "n2") == NodeState.UP);
+
+        assertEquals(List.of(StoreEvent.Type.NODE_DOWN, StoreEvent.Type.NODE_UP),
+                events.stream().map(StoreEvent::type).toList());
+        assertEquals("n2", events.get(0).node().id());
+        assertEquals("/test", events.get(0).store());
+        assertTrue(logs.count(Level.WARNING, "store listener") >= 2, logs.dump());
+        assertFound(store.load("s"), "s", revision);
+    }
+
+    @Test
+    void aNodeMarkedDownByHandGetsNoTrafficUntilMarkedUp() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        store.markNodeDown("n1");
+        assertEquals(NodeState.MARKED_DOWN, stateOf(store, "n1"));
+        for (int i = 0; i < 100; i++) {
+            store.save(record("s" + i, Revisions.next(0)));
+        }
+        for (int i = 0; i < 100; i++) {
+            assertEquals(-1, rawRevision(cluster.node(0), "s" + i), "n1 got no copy of s" + i);
+        }
+        store.markNodeUp("n1");
+        await("n1 is back up", 5_000, () -> stateOf(store, "n1") == NodeState.UP);
+        assertEquals(1, logs.count(Level.WARNING, "memcached node n1 (" + cluster.node(0).address()
+                + ") was marked down by an operator"), logs.dump());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> store.markNodeDown("n9"));
+        assertEquals("no memcached node has the id 'n9'; the nodes are [n1, n2, n3]", unknown.getMessage());
+    }
+
+    @Test
+    void storesInOneJvmShareNodeHealthSoANodeLossIsOneWarning() {
+        ReplicatedSessionStore first = stores.start(cluster.nodesString(), 2);
+        // The same addresses under other ids, as another web application might name them.
+        String renamed = cluster.nodesString().replace("n1:", "a:").replace("n2:", "b:").replace("n3:", "c:");
+        ReplicatedSessionStore second = stores.start(renamed, c -> c.setStoreName("/other"));
+        cluster.node(2).kill();
+        StoreFixture.awaitWithTraffic(first, "both see n3 down", 2_000, () -> stateOf(first, "n3") == NodeState.DOWN
+                && stateOf(second, "c") == NodeState.DOWN);
+        for (int i = 0; i < 200; i++) {
+            first.save(record("f" + i, Revisions.next(0)));
+            second.save(record("s" + i, Revisions.next(0)));
+        }
+        assertEquals(1, logs.count(Level.WARNING, "is down"), logs.dump());
+    }
+
+    @Test
+    void countersTellWhatHappened() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        long revision = Revisions.next(0);
+        store.save(record("a", revision));
+        store.load("a");
+        store.load("missing");
+        assertTrue(store.touch("a", 60));
+        store.invalidate("a", revision, 60);
+        var counters = store.stats().counters();
+        assertEquals(1, counters.get("saveStored"));
+        assertEquals(1, counters.get("loadFound"));
+        assertEquals(1, counters.get("loadAbsent"));
+        assertEquals(1, counters.get("touch"));
+        assertEquals(1, counters.get("invalidate"));
+        assertEquals(3, store.stats().nodes().size());
+        assertTrue(store.stats().nodes().stream().allMatch(n -> n.operations() > 0));
+    }
+
+    @Test
+    void theJvmRegistryClosesANodeWhenItsLastStoreCloses() {
+        StoreConfig config = new StoreConfig();
+        config.setMemcachedNodes(cluster.nodesString());
+        try (ReplicatedSessionStore a = ReplicatedSessionStore.start(config)) {
+            StoreConfig other = new StoreConfig();
+            other.setMemcachedNodes(cluster.nodesString());
+            try (ReplicatedSessionStore b = ReplicatedSessionStore.start(other, NodeRegistry.jvm())) {
+                long revision = Revisions.next(0);
+                b.save(record("shared", revision));
+                assertFound(a.load("shared"), "shared", revision);
+            }
+            assertEquals(LoadResult.Outcome.FOUND, a.load("shared").outcome(), "closing b left a's nodes open");
+        }
+    }
+}
