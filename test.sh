@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine: installs memcached with apt-get when it is missing
+# (the tests start their own memcached processes on free 127.0.0.1 ports), then builds and tests every module.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "test.sh: $1 is missing: $2" >&2; exit 2; }
+}
+need java "install a JDK 17 or newer (Debian: apt-get install -y openjdk-17-jdk-headless)"
+need mvn "install Apache Maven 3.8 or newer (Debian: apt-get install -y maven)"
+
+if ! command -v memcached >/dev/null 2>&1 && [ ! -x /usr/bin/memcached ] && [ -z "${MEMCACHED_BIN:-}" ]; then
+  echo "test.sh: memcached is missing; installing it with apt-get" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq memcached >/dev/null
+fi
+
+exec mvn -B -ntp verify "$@"
