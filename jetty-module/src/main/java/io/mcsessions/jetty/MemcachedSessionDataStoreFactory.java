@@ -1,0 +1,221 @@
+package io.mcsessions.jetty;
+
+import io.mcsessions.core.StoreConfig;
+import org.eclipse.jetty.session.AbstractSessionDataStoreFactory;
+import org.eclipse.jetty.session.SessionDataStore;
+import org.eclipse.jetty.session.SessionManager;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+
+/**
+ * Makes a {@link MemcachedSessionDataStore} for every session manager (context) of the server.
+ *
+ * <pre>{@code
+ * MemcachedSessionDataStoreFactory sessions = new MemcachedSessionDataStoreFactory();
+ * sessions.setMemcachedNodes("n1:10.0.0.1:11211,n2:10.0.0.2:11211,n3:10.0.0.3:11211");
+ * server.addBean(sessions);
+ * }</pre>
+ *
+ * <p>The setters carry the names mcsessions uses everywhere (and memcached-session-manager used before).
+ * Nothing is checked while setting: each context checks every value when it starts and fails to start with a
+ * message that names the setting, the rule and the value. In a jetty-base, the {@code session-store-mcsessions}
+ * module sets them from {@code jetty.session.mcsessions.*} properties.
+ */
+@ManagedObject("Makes session data stores that replicate sessions to N memcached nodes")
+public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFactory {
+    /** Default {@link #setMaxLocalCopies(int) maxLocalCopies}. */
+    public static final int DEFAULT_MAX_LOCAL_COPIES = 10_000;
+
+    private String memcachedNodes;
+    private Integer redundancy;
+    private long operationTimeout = StoreConfig.DEFAULT_OPERATION_TIMEOUT_MILLIS;
+    private long retryInterval = StoreConfig.DEFAULT_RETRY_INTERVAL_MILLIS;
+    private String storageKeyPrefix = StoreConfig.DEFAULT_STORAGE_KEY_PREFIX;
+    private boolean sessionBackupAsync;
+    private int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
+    private String username;
+    private String password;
+    private String writerId;
+    private int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
+    private boolean logToSlf4j = true;
+
+    @Override
+    public SessionDataStore getSessionDataStore(SessionManager manager) {
+        MemcachedSessionDataStore store = new MemcachedSessionDataStore(settings());
+        store.setGracePeriodSec(getGracePeriodSec());
+        store.setSavePeriodSec(getSavePeriodSec());
+        return store;
+    }
+
+    /**
+     * The memcached nodes: {@code n1:host1:11211,n2:host2:11211} (ids optional; commas or spaces between nodes).
+     * Required.
+     */
+    public void setMemcachedNodes(String memcachedNodes) {
+        this.memcachedNodes = memcachedNodes;
+    }
+
+    @ManagedAttribute("memcached nodes as configured")
+    public String getMemcachedNodes() {
+        return memcachedNodes;
+    }
+
+    /** How many nodes hold a copy of each session; default min(2, number of nodes). */
+    public void setRedundancy(int redundancy) {
+        this.redundancy = redundancy;
+    }
+
+    /** The configured redundancy, or null for the default. */
+    public Integer getRedundancy() {
+        return redundancy;
+    }
+
+    /** How long one memcached operation may take before it counts as failed, in milliseconds; default 1000. */
+    public void setOperationTimeout(long operationTimeout) {
+        this.operationTimeout = operationTimeout;
+    }
+
+    @ManagedAttribute("memcached operation timeout (ms)")
+    public long getOperationTimeout() {
+        return operationTimeout;
+    }
+
+    /** How long a failed node is left alone before one probe checks it again, in milliseconds; default 2000. */
+    public void setRetryInterval(long retryInterval) {
+        this.retryInterval = retryInterval;
+    }
+
+    @ManagedAttribute("pause before a failed node is probed again (ms)")
+    public long getRetryInterval() {
+        return retryInterval;
+    }
+
+    /**
+     * Prefix of every memcached key; default {@code mcs:}. Each context adds its path and virtual host, so
+     * contexts never share a key.
+     */
+    public void setStorageKeyPrefix(String storageKeyPrefix) {
+        this.storageKeyPrefix = storageKeyPrefix;
+    }
+
+    @ManagedAttribute("prefix of the memcached keys")
+    public String getStorageKeyPrefix() {
+        return storageKeyPrefix;
+    }
+
+    /**
+     * Whether a session is written to memcached in the background instead of before the response completes;
+     * default false. Faster, but a request on another instance right after may read the previous copy: use it
+     * with sticky sessions only.
+     */
+    public void setSessionBackupAsync(boolean sessionBackupAsync) {
+        this.sessionBackupAsync = sessionBackupAsync;
+    }
+
+    @ManagedAttribute("whether sessions are written in the background")
+    public boolean isSessionBackupAsync() {
+        return sessionBackupAsync;
+    }
+
+    /** Largest value written to memcached in bytes (memcached's {@code -I}); default 1 MiB. */
+    public void setMaxValueSize(int maxValueSize) {
+        this.maxValueSize = maxValueSize;
+    }
+
+    public int getMaxValueSize() {
+        return maxValueSize;
+    }
+
+    /** SASL user name (binary protocol, PLAIN); needs a password. */
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    /** SASL password; needs a user name. */
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    String getPassword() {
+        return password;
+    }
+
+    /** Names this instance in stored values; default the session id manager's worker name, else host-pid. */
+    public void setWriterId(String writerId) {
+        this.writerId = writerId;
+    }
+
+    public String getWriterId() {
+        return writerId;
+    }
+
+    /**
+     * How many sessions each context keeps its last copy of, for degraded mode and for expiry (see
+     * {@link MemcachedSessionDataStore}); default {@value #DEFAULT_MAX_LOCAL_COPIES}; 0 keeps none.
+     */
+    public void setMaxLocalCopies(int maxLocalCopies) {
+        this.maxLocalCopies = maxLocalCopies;
+    }
+
+    @ManagedAttribute("sessions whose last copy each context keeps locally")
+    public int getMaxLocalCopies() {
+        return maxLocalCopies;
+    }
+
+    /**
+     * Whether mcsessions' log records ({@code io.mcsessions.*}, written to {@code java.util.logging}) are sent to
+     * SLF4J, where Jetty logs; default true.
+     */
+    public void setLogToSlf4j(boolean logToSlf4j) {
+        this.logToSlf4j = logToSlf4j;
+    }
+
+    public boolean isLogToSlf4j() {
+        return logToSlf4j;
+    }
+
+    /** The settings as they are now, for one store. */
+    Settings settings() {
+        return new Settings(memcachedNodes, redundancy, operationTimeout, retryInterval, storageKeyPrefix,
+                sessionBackupAsync, maxValueSize, username, password, writerId, maxLocalCopies, logToSlf4j);
+    }
+
+    /** A snapshot of a factory's settings: a store keeps its own, whatever the factory is told later. */
+    record Settings(String memcachedNodes, Integer redundancy, long operationTimeout, long retryInterval,
+                    String storageKeyPrefix, boolean sessionBackupAsync, int maxValueSize, String username,
+                    String password, String writerId, int maxLocalCopies, boolean logToSlf4j) {
+
+        /** A fresh, unvalidated core configuration; the store adds what depends on its context. */
+        StoreConfig newStoreConfig() {
+            StoreConfig config = new StoreConfig();
+            config.setMemcachedNodes(memcachedNodes);
+            if (redundancy != null) {
+                config.setRedundancy(redundancy);
+            }
+            config.setOperationTimeout(operationTimeout);
+            config.setRetryInterval(retryInterval);
+            config.setSessionBackupAsync(sessionBackupAsync);
+            config.setMaxValueSize(maxValueSize);
+            config.setUsername(username);
+            config.setPassword(password);
+            config.setWriterId(writerId);
+            return config;
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[memcachedNodes=" + memcachedNodes + ", redundancy=" + redundancy + "]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[memcachedNodes=" + memcachedNodes + ", redundancy="
+                + (redundancy == null ? "default" : redundancy) + ", operationTimeout=" + operationTimeout
+                + ", retryInterval=" + retryInterval + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package io.mcsessions.jetty;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.eclipse.jetty.session.SessionData;
+
+/**
+ * The payload mcsessions stores for a Jetty session: everything Jetty keeps about the session (id, context,
+ * virtual host, last node, the five timestamps, the idle timeout and {@code lastSaved}) followed by the
+ * serialized attributes. The metadata can be read without deserializing any attribute, so expiry checks never
+ * need the web application's classes.
+ *
+ * <p>Layout: magic {@code 0x4A53} ("JS"), format version, the strings (each a presence flag and UTF-8), seven
+ * longs, then the length and bytes of the attributes.
+ */
+final class SessionDataCodec {
+    private static final int MAGIC = 0x4A53;
+    private static final int VERSION = 1;
+
+    private SessionDataCodec() {
+    }
+
+    /** What a payload says about its session, and where its attributes are. */
+    record Header(String id, String contextPath, String vhost, String lastNode, long created, long accessed,
+                  long lastAccessed, long cookieSet, long expiry, long maxInactiveMs, long lastSaved,
+                  int attributesOffset, int attributesLength) {
+
+        /** Whether the session had expired at {@code time}; a session with no expiry never does. */
+        boolean isExpiredAt(long time) {
+            return expiry > 0 && expiry <= time;
+        }
+    }
+
+    static byte[] encode(SessionData data, byte[] attributes) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160 + attributes.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeShort(MAGIC);
+            out.writeByte(VERSION);
+            writeString(out, data.getId());
+            writeString(out, data.getContextPath());
+            writeString(out, data.getVhost());
+            writeString(out, data.getLastNode());
+            out.writeLong(data.getCreated());
+            out.writeLong(data.getAccessed());
+            out.writeLong(data.getLastAccessed());
+            out.writeLong(data.getCookieSet());
+            out.writeLong(data.getExpiry());
+            out.writeLong(data.getMaxInactiveMs());
+            out.writeLong(data.getLastSaved());
+            out.writeInt(attributes.length);
+            out.write(attributes);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads the metadata of a payload.
+     *
+     * @throws IOException when the payload is not one of ours or is damaged
+     */
+    static Header readHeader(byte[] payload) throws IOException {
+        ByteArrayInputStream bytes = new ByteArrayInputStream(payload);
+        try (DataInputStream in = new DataInputStream(bytes)) {
+            int magic = in.readUnsignedShort();
+            if (magic != MAGIC) {
+                throw new IOException("not a Jetty session written by mcsessions (magic 0x"
+                        + Integer.toHexString(magic) + ")");
+            }
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IOException("session payload format " + version + " is not known to this version of "
+                        + "mcsessions (it reads format " + VERSION + ")");
+            }
+            String id = readString(in);
+            String contextPath = readString(in);
+            String vhost = readString(in);
+            String lastNode = readString(in);
+            long created = in.readLong();
+            long accessed = in.readLong();
+            long lastAccessed = in.readLong();
+            long cookieSet = in.readLong();
+            long expiry = in.readLong();
+            long maxInactiveMs = in.readLong();
+            long lastSaved = in.readLong();
+            int length = in.readInt();
+            int offset = payload.length - bytes.available();
+            if (length < 0 || length != payload.length - offset) {
+                throw new IOException("damaged session payload: " + length + " bytes of attributes announced, "
+                        + (payload.length - offset) + " present");
+            }
+            return new Header(id, contextPath, vhost, lastNode, created, accessed, lastAccessed, cookieSet, expiry,
+                    maxInactiveMs, lastSaved, offset, length);
+        } catch (java.io.EOFException e) {
+            throw new IOException("damaged session payload: it ends early (" + payload.length + " bytes)", e);
+        }
+    }
+
+    /** Session data with the header's metadata and no attributes yet. */
+    static MemcachedSessionData newData(Header header, long revision) {
+        MemcachedSessionData data = new MemcachedSessionData(header.id(), header.contextPath(), header.vhost(),
+                header.created(), header.accessed(), header.lastAccessed(), header.maxInactiveMs());
+        data.setLastNode(header.lastNode());
+        data.setCookieSet(header.cookieSet());
+        data.setExpiry(header.expiry());
+        data.setLastSaved(header.lastSaved());
+        data.revision(revision);
+        return data;
+    }
+
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+}
