@@ -158,19 +158,26 @@ class NonStickySessionTest {
     void hungNodeThatResumesWithStaleDataServesNothingStale() {
         SessionClient client = new SessionClient();
         client.get(a, "/count");
-        cluster.node(0).pause();
-        cluster.node(1).pause();
-        // at most one paused node is a replica of... both may be: then the third node serves (degraded or not)
+        int replica = replicaHoldingACopy(client.sessionId());
+        cluster.node(replica).pause();
         for (int i = 2; i <= 6; i++) {
-            assertEquals(String.valueOf(i), client.get(a, "/count"));
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
         }
-        cluster.node(0).resume();
-        cluster.node(1).resume();
+        cluster.node(replica).resume(); // still holds revision 1
         Poll.allNodesUp(a.manager());
         Poll.allNodesUp(b.manager());
         for (int i = 7; i <= 12; i++) {
             assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
         }
+    }
+
+    private static int replicaHoldingACopy(String id) {
+        for (ReplicaInfo replica : a.manager().store().inspect(id)) {
+            if (replica.holding() == ReplicaInfo.Holding.COPY) {
+                return Integer.parseInt(replica.node().id().substring(1)) - 1;
+            }
+        }
+        throw new AssertionError("no node holds a copy of the session");
     }
 
     @Test
@@ -193,7 +200,8 @@ class NonStickySessionTest {
         assertEquals("9", client.get(a, "/count"));
         assertEquals("10", client.get(b, "/count"));
         assertEquals("11", client.get(a, "/count"));
-        assertEquals(1, logs.count(Level.WARNING, "no memcached node is reachable"), logs.dump());
+        // one WARN entering degraded mode, per Tomcat, not one per request
+        assertEquals(2, logs.count(Level.WARNING, "no memcached node is reachable"), logs.dump());
     }
 
     @Test

@@ -1,0 +1,111 @@
+package io.mcsessions.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.testing.LogCapture;
+import io.mcsessions.testing.MemcachedCluster;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * lockingMode="all" across two real Tomcats: concurrent requests of one session never lose an update. The lock
+ * wait is 5 s (the default): a request holds the lock for a few milliseconds, so eight waiters are served far
+ * within it, and it stays below core's 10 s lock expiry, past which a dead holder's lock frees itself anyway.
+ */
+class LockingTest {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
+
+    static EmbeddedTomcat a;
+    static EmbeddedTomcat b;
+
+    @BeforeAll
+    static void startTomcats() throws Exception {
+        a = EmbeddedTomcat.start(null, LockingTest::configure);
+        b = EmbeddedTomcat.start(null, LockingTest::configure);
+    }
+
+    static void configure(MemcachedSessionManager m) {
+        m.setMemcachedNodes(cluster.nodesString());
+        m.setRedundancy(2);
+        m.setOperationTimeout(1000);
+        m.setLockingMode("all");
+    }
+
+    @AfterAll
+    static void stopTomcats() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @BeforeEach
+    void nodesUp() {
+        Poll.allNodesUp(a.manager());
+        Poll.allNodesUp(b.manager());
+    }
+
+    @Test
+    void eightParallelClientsOnTwoTomcatsLoseNoIncrement() throws Exception {
+        SessionClient first = new SessionClient();
+        assertEquals("1", first.get(a, "/count"));
+        String id = first.sessionId();
+        int clients = 8;
+        int perClient = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int offset = c;
+                done.add(pool.submit(() -> {
+                    SessionClient client = new SessionClient();
+                    client.useSessionId(id);
+                    for (int i = 0; i < perClient; i++) {
+                        client.get((i + offset) % 2 == 0 ? a : b, "/count");
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(String.valueOf(1 + clients * perClient), first.get(b, "/read"));
+        assertEquals(0, logs.count(Level.WARNING, "could not lock"), logs.dump());
+    }
+
+    @Test
+    void lockThatCannotBeHadInTimeLogsAWarningAndTheRequestProceeds() throws Exception {
+        try (EmbeddedTomcat impatient = EmbeddedTomcat.start(null, m -> {
+            configure(m);
+            m.setLockWaitTimeout(200);
+        })) {
+            SessionClient client = new SessionClient();
+            assertEquals("1", client.get(impatient, "/count"));
+            String lockKey = "mcs:localhost/app:" + client.sessionId() + "~lock";
+            for (int i = 0; i < 3; i++) {
+                cluster.node(i).set(lockKey, "held-by-someone-else".getBytes(StandardCharsets.US_ASCII), 30);
+            }
+            assertEquals("2", client.get(impatient, "/count"));
+            assertTrue(logs.count(Level.WARNING, "could not lock session") >= 1, logs.dump());
+        }
+    }
+}
