@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -19,10 +20,40 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Attributes are written to one object stream (so class descriptors are shared). If an attribute does not
  * serialize, the slower path finds every such attribute, leaves them out, and warns once per class, naming
  * it: the session itself is still stored, and the live session keeps those attributes locally.
+ *
+ * <p>Reading is guarded by a JEP 290 filter: object graphs deeper than {@link #DEFAULT_MAX_DEPTH}, arrays
+ * longer than the payload has bytes, more references than the payload has bytes (limits no honest payload
+ * reaches, but a crafted one uses to exhaust memory), and, when configured, classes outside the
+ * {@code deserializationFilter} pattern are rejected before they are built. The JVM-wide filter
+ * ({@code jdk.serialFilter}) still applies.
  */
 public final class JavaSessionSerializer implements SessionSerializer {
+    /** Deepest object graph accepted. */
+    public static final int DEFAULT_MAX_DEPTH = 200;
     private static final System.Logger LOG = System.getLogger("io.mcsessions.core.JavaSessionSerializer");
     private static final Set<String> WARNED_CLASSES = ConcurrentHashMap.newKeySet();
+
+    private final ObjectInputFilter classFilter;
+    private final int maxDepth;
+
+    /** Limits only, no class filter. */
+    public JavaSessionSerializer() {
+        this(null, DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * @param classFilter which classes may be read (null: any), e.g. from {@link StoreConfig#getClassFilter()}
+     * @param maxDepth    deepest object graph accepted
+     */
+    public JavaSessionSerializer(ObjectInputFilter classFilter, int maxDepth) {
+        this.classFilter = classFilter;
+        this.maxDepth = maxDepth;
+    }
+
+    /** The serializer a store's configuration asks for. */
+    public static JavaSessionSerializer forConfig(StoreConfig config) {
+        return new JavaSessionSerializer(config.getClassFilter(), DEFAULT_MAX_DEPTH);
+    }
 
     @Override
     public byte[] serialize(Map<String, Object> attributes) throws IOException {
@@ -70,8 +101,10 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
     @Override
     public Map<String, Object> deserialize(byte[] payload, ClassLoader classLoader) throws IOException {
+        String[] rejection = new String[1];
         try (ObjectInputStream objects = new ClassLoaderObjectInputStream(new ByteArrayInputStream(payload),
                 classLoader)) {
+            objects.setObjectInputFilter(limits(payload.length, rejection));
             int count = objects.readInt();
             if (count < 0 || count > payload.length) {
                 throw new IOException("damaged payload: " + count + " attributes announced in " + payload.length
@@ -82,11 +115,40 @@ public final class JavaSessionSerializer implements SessionSerializer {
                 attributes.put(objects.readUTF(), objects.readObject());
             }
             return attributes;
+        } catch (java.io.InvalidClassException e) {
+            if (rejection[0] != null) {
+                throw new IOException("the deserialization filter rejected the session: " + rejection[0], e);
+            }
+            throw e;
         } catch (ClassNotFoundException e) {
             throw new IOException("class " + e.getMessage() + " is not visible to the web application", e);
         } catch (RuntimeException e) {
             throw new IOException("damaged payload: " + e, e);
         }
+    }
+
+    private ObjectInputFilter limits(int payloadLength, String[] rejection) {
+        ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
+        return info -> {
+            String reason = null;
+            if (info.depth() > maxDepth) {
+                reason = "object graph deeper than " + maxDepth;
+            } else if (info.arrayLength() > payloadLength) {
+                reason = "an array of " + info.arrayLength() + " elements in a payload of " + payloadLength + " bytes";
+            } else if (info.references() > payloadLength) {
+                reason = "more than " + payloadLength + " object references";
+            } else if (info.serialClass() != null && classFilter != null
+                    && classFilter.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
+                reason = "class " + info.serialClass().getName() + " is not allowed by deserializationFilter";
+            } else if (jvmWide != null && jvmWide.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
+                reason = "rejected by the JVM-wide filter jdk.serialFilter";
+            }
+            if (reason != null) {
+                rejection[0] = reason;
+                return ObjectInputFilter.Status.REJECTED;
+            }
+            return ObjectInputFilter.Status.UNDECIDED;
+        };
     }
 
     /** Resolves classes with a given class loader first (the web application's), then the JDK's default. */

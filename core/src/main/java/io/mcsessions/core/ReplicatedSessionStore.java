@@ -1,5 +1,6 @@
 package io.mcsessions.core;
 
+import io.mcsessions.core.internal.EnvelopeSigner;
 import io.mcsessions.core.internal.NodeHealth;
 import io.mcsessions.core.internal.NodeRegistry;
 import io.mcsessions.core.internal.NodeSettings;
@@ -63,7 +64,8 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         this.nodes = List.copyOf(acquired);
         SessionKeys keys = new SessionKeys(config.getStorageKeyPrefix());
         this.replication = new Replication(nodes, config.getRedundancy(), config.getOperationTimeout(),
-                config.getMaxValueSize(), keys, counters, name, config.getWriterId(), System::nanoTime);
+                config.getMaxValueSize(), keys, counters, name, config.getWriterId(),
+                config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, System::nanoTime);
         this.locks = new SessionLocks(replication, keys, counters, config.getOperationTimeout(), name,
                 System::nanoTime);
         this.writeBack = new WriteBack(replication, counters, name);
@@ -91,6 +93,10 @@ public final class ReplicatedSessionStore implements AutoCloseable {
                 + "session, operation timeout {4} ms, retry interval {5} ms", store.name, store.nodes.size(),
                 store.nodes.stream().map(n -> n.address().describe()).collect(Collectors.joining(", ")),
                 config.getRedundancy(), config.getOperationTimeout(), config.getRetryInterval());
+        if (!config.isSigning()) {
+            LOG.log(System.Logger.Level.INFO, "{0} - session values in memcached are not signed: anyone who can "
+                    + "write to the memcached nodes can plant session data; set signingKeys to sign them", store.name);
+        }
         return store;
     }
 

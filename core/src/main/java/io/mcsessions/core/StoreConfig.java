@@ -47,6 +47,8 @@ public final class StoreConfig {
     private int maxValueSize = DEFAULT_MAX_VALUE_SIZE;
     private String username;
     private String password;
+    private String signingKeys;
+    private String deserializationFilter;
     private String storeName = "mcsessions";
     private String writerId;
 
@@ -54,6 +56,8 @@ public final class StoreConfig {
     private List<NodeAddress> nodes = List.of();
     private Pattern requestUriIgnore;
     private Pattern lockingUriPattern;
+    private List<String> parsedSigningKeys = List.of();
+    private java.io.ObjectInputFilter classFilter;
 
     /** Kind of concurrency control for non-sticky sessions, parsed from {@code lockingMode}. */
     public enum Locking {
@@ -140,6 +144,25 @@ public final class StoreConfig {
         this.password = password;
     }
 
+    /**
+     * Keys that sign stored values with HMAC-SHA256, comma-separated, each at least 16 characters: the first
+     * signs, all verify (rotate by putting a new key first). A value without a valid signature is ignored
+     * before it is deserialized. Unset: values are not signed (logged once at start).
+     */
+    public void setSigningKeys(String signingKeys) {
+        checkNotSealed();
+        this.signingKeys = signingKeys;
+    }
+
+    /**
+     * Which classes session attributes may contain, as a JEP 290 pattern (e.g. {@code com.shop.**;java.**;!*}),
+     * on top of the store's limits on depth, array length and references. Unset: only the limits apply.
+     */
+    public void setDeserializationFilter(String deserializationFilter) {
+        checkNotSealed();
+        this.deserializationFilter = deserializationFilter;
+    }
+
     /** Name that starts this store's log lines, e.g. the context path; default {@code mcsessions}. */
     public void setStoreName(String storeName) {
         checkNotSealed();
@@ -177,6 +200,8 @@ public final class StoreConfig {
         validatePrefix();
         requestUriIgnore = compile("requestUriIgnorePattern", requestUriIgnorePattern);
         parseLockingMode();
+        parseSigningKeys();
+        parseDeserializationFilter();
         if ((username == null) != (password == null)) {
             throw new ConfigurationException("username and password must be set together, but only "
                     + (username == null ? "password" : "username") + " was set");
@@ -277,6 +302,36 @@ public final class StoreConfig {
                     + quote(lockingMode));
         }
         lockingMode = mode;
+    }
+
+    private void parseSigningKeys() {
+        if (signingKeys == null || signingKeys.isBlank()) {
+            parsedSigningKeys = List.of();
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        for (String key : signingKeys.split(",")) {
+            String trimmed = key.trim();
+            if (trimmed.length() < 16) {
+                throw new ConfigurationException("signingKeys must each be at least 16 characters, but key "
+                        + (keys.size() + 1) + " has " + trimmed.length());
+            }
+            keys.add(trimmed);
+        }
+        parsedSigningKeys = List.copyOf(keys);
+    }
+
+    private void parseDeserializationFilter() {
+        if (deserializationFilter == null || deserializationFilter.isBlank()) {
+            classFilter = null;
+            return;
+        }
+        try {
+            classFilter = java.io.ObjectInputFilter.Config.createFilter(deserializationFilter);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("deserializationFilter must be a JEP 290 filter pattern (e.g. "
+                    + "com.shop.**;java.**;!*), but was " + quote(deserializationFilter) + ": " + e.getMessage());
+        }
     }
 
     private static Pattern compile(String name, String regex) {
@@ -393,6 +448,28 @@ public final class StoreConfig {
 
     public String getPassword() {
         return password;
+    }
+
+    /** The signing keys, first signs; empty when values are not signed. Available after {@link #validate()}. */
+    public List<String> getSigningKeyList() {
+        checkSealed();
+        return parsedSigningKeys;
+    }
+
+    /** Whether {@code signingKeys} is set; the keys themselves are never exposed as a string. */
+    public boolean isSigning() {
+        checkSealed();
+        return !parsedSigningKeys.isEmpty();
+    }
+
+    public String getDeserializationFilter() {
+        return deserializationFilter;
+    }
+
+    /** The compiled {@code deserializationFilter}, or null. */
+    public java.io.ObjectInputFilter getClassFilter() {
+        checkSealed();
+        return classFilter;
     }
 
     public String getStoreName() {

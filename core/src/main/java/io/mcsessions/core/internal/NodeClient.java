@@ -49,6 +49,10 @@ public interface NodeClient extends AutoCloseable {
         void connected();
 
         void disconnected();
+
+        /** The node rejected the SASL credentials. */
+        default void authenticationFailed() {
+        }
     }
 
     /** Closes connections and threads; pending operations fail. */

@@ -77,7 +77,8 @@ public final class NodeRegistry {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot create a memcached client for " + address.describe(), e);
                 }
-            }, settings.retryIntervalMillis(), settings.operationTimeoutMillis(), probes, nanoClock);
+            }, settings.retryIntervalMillis(), settings.operationTimeoutMillis(), settings.username(), probes,
+                    nanoClock);
             nodes.put(key, node);
         }
         node.references++;

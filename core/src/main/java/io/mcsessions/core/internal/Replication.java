@@ -39,9 +39,11 @@ public final class Replication {
     private final String storeName;
     private final RateLimitedLog unreadableValues;
     private final RateLimitedLog oversizedValues;
+    private final RateLimitedLog badSignatures;
+    private final EnvelopeSigner signer;
 
     public Replication(List<StoreNode> nodes, int redundancy, long timeoutMillis, int maxValueSize, SessionKeys keys,
-                       StoreCounters counters, String storeName, String writerId,
+                       StoreCounters counters, String storeName, String writerId, EnvelopeSigner signer,
                        java.util.function.LongSupplier nanoClock) {
         this.nodes = List.copyOf(nodes);
         this.placement = new ReplicaPlacement<>(nodes, nodes.stream().map(n -> n.address().id()).toList());
@@ -55,6 +57,8 @@ public final class Replication {
         System.Logger log = System.getLogger("io.mcsessions.core.Replication");
         this.unreadableValues = new RateLimitedLog(log, 60_000, nanoClock);
         this.oversizedValues = new RateLimitedLog(log, 60_000, nanoClock);
+        this.badSignatures = new RateLimitedLog(log, 60_000, nanoClock);
+        this.signer = signer;
     }
 
     /** The nodes that hold the key's copies now: the first N of its preference list that are up. */
@@ -129,7 +133,7 @@ public final class Replication {
                 continue;
             }
             NodeClient.Stored stored = f.join();
-            SessionEnvelope envelope = stored == null ? null : parse(sessionId, replicas.get(i), stored.value());
+            SessionEnvelope envelope = stored == null ? null : parse(sessionId, key, replicas.get(i), stored.value());
             reads.add(new ReplicaRead(replicas.get(i), stored, envelope, false));
             if (envelope != null && envelope.isNewerThan(best)) {
                 best = envelope;
@@ -139,9 +143,18 @@ public final class Replication {
         return new Newest(best, bestBytes, reads);
     }
 
-    private SessionEnvelope parse(String sessionId, StoreNode node, byte[] value) {
+    private SessionEnvelope parse(String sessionId, String key, StoreNode node, byte[] value) {
         try {
-            return SessionEnvelope.decode(value);
+            SessionEnvelope envelope = SessionEnvelope.decode(value);
+            if (signer != null && !signer.verify(value, envelope, key)) {
+                counters.increment(Counter.SIGNATURE_REJECTED);
+                badSignatures.warn(storeName + " - memcached node " + node.address().describe() + " holds a value "
+                        + "for session " + SessionIds.shorten(sessionId) + " without a valid signature ("
+                        + (envelope.isSigned() ? "signed with an unknown key, or altered" : "unsigned")
+                        + "); it is ignored unread and overwritten with the newest signed copy");
+                return null;
+            }
+            return envelope;
         } catch (SessionEnvelope.MalformedEnvelopeException e) {
             counters.increment(Counter.UNREADABLE_VALUE);
             unreadableValues.warn(storeName + " - memcached node " + node.address().describe() + " holds an unreadable "
@@ -173,7 +186,8 @@ public final class Replication {
         SessionEnvelope envelope = SessionEnvelope.session(record.revision(), System.currentTimeMillis(),
                 record.creationTime(), record.lastAccessedTime(), record.maxInactiveSeconds(), writerId,
                 record.payload());
-        byte[] bytes = envelope.encode();
+        String key = keys.sessionKey(record.id());
+        byte[] bytes = encode(envelope, key);
         if (bytes.length > maxValueSize) {
             counters.increment(Counter.SAVE_REJECTED);
             String detail = "session " + SessionIds.shorten(record.id()) + " is " + bytes.length + " bytes serialized, "
@@ -182,7 +196,6 @@ public final class Replication {
             return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.REJECTED, record.revision(),
                     detail));
         }
-        String key = keys.sessionKey(record.id());
         int expiration = expiration(record.maxInactiveSeconds());
         return writeToReplicas(key, record.revision(), c -> c.set(key, expiration, bytes));
     }
@@ -247,8 +260,8 @@ public final class Replication {
     public CompletableFuture<SaveResult> invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
         long revision = Revisions.next(lastKnownRevision);
         int ttl = maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds + TOMBSTONE_MARGIN_SECONDS;
-        byte[] bytes = SessionEnvelope.tombstone(revision, System.currentTimeMillis(), ttl, writerId).encode();
         String key = keys.sessionKey(sessionId);
+        byte[] bytes = encode(SessionEnvelope.tombstone(revision, System.currentTimeMillis(), ttl, writerId), key);
         int expiration = expiration(ttl);
         counters.increment(Counter.INVALIDATE);
         List<StoreNode> up = nodes.stream().filter(n -> n.shared().isUp()).toList();
@@ -294,8 +307,12 @@ public final class Replication {
             } else {
                 try {
                     SessionEnvelope e = SessionEnvelope.decode(f.join().value());
-                    holding = e.isTombstone() ? ReplicaInfo.Holding.TOMBSTONE : ReplicaInfo.Holding.COPY;
-                    revision = e.revision();
+                    if (signer != null && !signer.verify(f.join().value(), e, key)) {
+                        holding = ReplicaInfo.Holding.UNREADABLE;
+                    } else {
+                        holding = e.isTombstone() ? ReplicaInfo.Holding.TOMBSTONE : ReplicaInfo.Holding.COPY;
+                        revision = e.revision();
+                    }
                 } catch (SessionEnvelope.MalformedEnvelopeException e) {
                     holding = ReplicaInfo.Holding.UNREADABLE;
                 }
@@ -304,6 +321,10 @@ public final class Replication {
                     holding, revision));
         }
         return infos;
+    }
+
+    private byte[] encode(SessionEnvelope envelope, String key) {
+        return signer == null ? envelope.encode() : signer.encode(envelope, key);
     }
 
     String sessionKey(String sessionId) {

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * offset size  field
  *   0     2    magic 'M' 'C'
  *   2     1    format version (1)
- *   3     1    flags: bit 0 tombstone, bit 1 compressed (reserved), bit 2 signed (reserved)
+ *   3     1    flags: bit 0 tombstone, bit 1 compressed (reserved), bit 2 signed (HMAC-SHA256)
  *   4     8    revision
  *  12     8    saved at, epoch ms (breaks ties between equal revisions)
  *  20     8    created, epoch ms
@@ -30,6 +30,7 @@ public record SessionEnvelope(int flags, long revision, long savedAt, long creat
 
     public static final int FORMAT_VERSION = 1;
     public static final int FLAG_TOMBSTONE = 1;
+    public static final int FLAG_SIGNED = 4;
     private static final byte MAGIC_0 = 'M';
     private static final byte MAGIC_1 = 'C';
     private static final int KNOWN_FLAGS = 0b111;
@@ -56,6 +57,21 @@ public record SessionEnvelope(int flags, long revision, long savedAt, long creat
 
     public boolean isTombstone() {
         return (flags & FLAG_TOMBSTONE) != 0;
+    }
+
+    public boolean isSigned() {
+        return (flags & FLAG_SIGNED) != 0;
+    }
+
+    /** The same envelope marked signed and carrying {@code newMac}. */
+    SessionEnvelope withMac(byte[] newMac) {
+        return new SessionEnvelope(flags | FLAG_SIGNED, revision, savedAt, creationTime, lastAccessedTime,
+                maxInactiveSeconds, writer, newMac, payload);
+    }
+
+    /** Where the MAC starts in an encoded value: after the fixed header, the writer and the MAC length byte. */
+    static int macOffset(byte[] encoded) {
+        return 41 + (encoded[40] & 0xff) + 1;
     }
 
     /** Whether this copy is newer than {@code other} (higher revision; equal revisions: saved later). */

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -17,6 +18,7 @@ import java.util.function.LongSupplier;
  * timeout and reports the outcome to the node's health.
  */
 public final class SharedNode {
+    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.SharedNode");
     private final NodeAddress node;
     private final NodeClient client;
     private final NodeHealth health;
@@ -27,12 +29,15 @@ public final class SharedNode {
     private final LongAdder operations = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
+    private final AtomicBoolean authenticationReported = new AtomicBoolean();
+    private final String username;
     int references;
 
     SharedNode(NodeAddress node, Function<NodeClient.ConnectionListener, NodeClient> clientFactory,
-               long retryIntervalMillis, long probeTimeoutMillis, ScheduledExecutorService probes,
+               long retryIntervalMillis, long probeTimeoutMillis, String username, ScheduledExecutorService probes,
                LongSupplier nanoClock) {
         this.node = node;
+        this.username = username;
         this.probes = probes;
         this.probeTimeoutMillis = probeTimeoutMillis;
         this.nanoClock = nanoClock;
@@ -40,6 +45,8 @@ public final class SharedNode {
         this.health.addListener((h, from, to, reason) -> {
             if (to == NodeState.DOWN) {
                 scheduleProbe();
+            } else if (to == NodeState.UP) {
+                authenticationReported.set(false);
             }
         });
         this.client = clientFactory.apply(new NodeClient.ConnectionListener() {
@@ -55,6 +62,11 @@ public final class SharedNode {
             @Override
             public void disconnected() {
                 health.connectionLost();
+            }
+
+            @Override
+            public void authenticationFailed() {
+                onAuthenticationFailure();
             }
         });
     }
@@ -114,6 +126,17 @@ public final class SharedNode {
         NodeHealth.Snapshot s = health.snapshot();
         return new NodeStatus(asConfigured, s.state(), s.sinceMillis(), s.state() == NodeState.UP ? null : s.reason(),
                 operations.sum(), failures.sum(), timeouts.sum());
+    }
+
+    /** A wrong password is a configuration error: one ERROR per node, then the node stays out until it is fixed. */
+    private void onAuthenticationFailure() {
+        if (authenticationReported.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.ERROR, "memcached node {0} rejected the SASL credentials of user ''{1}'': "
+                    + "check username and password; the node stays out of use until it accepts them",
+                    node.describe(), username);
+        }
+        health.recordFailure(new NodeFailure(NodeFailure.Kind.AUTHENTICATION,
+                "it rejected the SASL credentials of user '" + username + "'"), nanoClock.getAsLong());
     }
 
     private void scheduleProbe() {

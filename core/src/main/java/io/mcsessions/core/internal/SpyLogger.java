@@ -1,5 +1,9 @@
 package io.mcsessions.core.internal;
 
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.spy.memcached.compat.log.AbstractLogger;
 import net.spy.memcached.compat.log.Level;
 
@@ -10,6 +14,9 @@ import net.spy.memcached.compat.log.Level;
  */
 public final class SpyLogger extends AbstractLogger {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.spymemcached");
+    private static final String AUTH_FAILED = "Authentication failed to ";
+    /** spymemcached reports a rejected SASL login only as a log line; these hear it, by node address. */
+    private static final Map<String, Set<Runnable>> AUTH_WATCHERS = new ConcurrentHashMap<>();
 
     public SpyLogger(String name) {
         super(name);
@@ -20,6 +27,19 @@ public final class SpyLogger extends AbstractLogger {
         if (System.getProperty("net.spy.log.LoggerImpl") == null) {
             System.setProperty("net.spy.log.LoggerImpl", SpyLogger.class.getName());
         }
+    }
+
+    /** Runs {@code onFailure} whenever spymemcached reports a failed SASL login to {@code address}. */
+    static Runnable watchAuthentication(SocketAddress address, Runnable onFailure) {
+        String key = address.toString();
+        AUTH_WATCHERS.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(onFailure);
+        return () -> AUTH_WATCHERS.getOrDefault(key, Set.of()).remove(onFailure);
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start) + start.length();
+        int to = text.indexOf(end, from);
+        return text.substring(from, to < 0 ? text.length() : to);
     }
 
     @Override
@@ -34,11 +54,23 @@ public final class SpyLogger extends AbstractLogger {
 
     @Override
     public boolean isInfoEnabled() {
-        return LOG.isLoggable(System.Logger.Level.DEBUG);
+        // Always: spymemcached's INFO lines are rare (connection events) and carry the login failures we watch.
+        return true;
     }
 
     @Override
     public void log(Level level, Object message, Throwable e) {
+        String text = String.valueOf(message);
+        String address = null;
+        if (text.startsWith(AUTH_FAILED)) {
+            address = between(text, AUTH_FAILED, ",");
+        } else if (e != null && String.valueOf(e.getMessage()).contains("Auth failure") && text.contains("{QA sa=")) {
+            // The IO thread reports a rejected login just before it drops the connection.
+            address = between(text, "{QA sa=", ",");
+        }
+        if (address != null) {
+            AUTH_WATCHERS.getOrDefault(address, Set.of()).forEach(Runnable::run);
+        }
         System.Logger.Level target = level == Level.TRACE || level == Level.DEBUG || level == Level.INFO
                 ? System.Logger.Level.TRACE : System.Logger.Level.DEBUG;
         if (LOG.isLoggable(target)) {

@@ -35,6 +35,7 @@ final class SpyNodeClient implements NodeClient {
     private volatile MemcachedClient client;
     private volatile boolean connected;
     private volatile boolean closed;
+    private final Runnable stopWatchingAuthentication;
 
     SpyNodeClient(NodeAddress node, NodeSettings settings, ConnectionListener listener) throws IOException {
         SpyLogger.install();
@@ -55,6 +56,12 @@ final class SpyNodeClient implements NodeClient {
                     new PlainCallbackHandler(settings.username(), settings.password())));
         }
         client = open();
+        if (settings.username() != null) {
+            stopWatchingAuthentication = SpyLogger.watchAuthentication(
+                    new InetSocketAddress(node.host(), node.port()), listener::authenticationFailed);
+        } else {
+            stopWatchingAuthentication = () -> { };
+        }
     }
 
     /** A new client whose connection events count only while it is the current one. */
@@ -174,6 +181,7 @@ final class SpyNodeClient implements NodeClient {
     @Override
     public synchronized void close() {
         closed = true;
+        stopWatchingAuthentication.run();
         client.shutdown(0, TimeUnit.MILLISECONDS);
     }
 

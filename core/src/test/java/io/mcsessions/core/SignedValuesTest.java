@@ -1,0 +1,138 @@
+package io.mcsessions.core;
+
+import static io.mcsessions.core.StoreFixture.assertFound;
+import static io.mcsessions.core.StoreFixture.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.core.internal.SessionEnvelope;
+import io.mcsessions.testing.LogCapture;
+import io.mcsessions.testing.MemcachedCluster;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** With signingKeys, a value without a valid HMAC is rejected before anything deserializes it. */
+class SignedValuesTest {
+    private static final String KEY_1 = "first-signing-key-0123456789";
+    private static final String KEY_2 = "second-signing-key-abcdefghij";
+
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    @RegisterExtension
+    final StoreFixture stores = new StoreFixture();
+
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
+
+    /** Shaped like a deserialization gadget: it records whether anybody ever deserialized it. */
+    public static final class Gadget implements Serializable {
+        static final AtomicBoolean DESERIALIZED = new AtomicBoolean();
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            DESERIALIZED.set(true);
+        }
+    }
+
+    @BeforeEach
+    void resetGadget() {
+        Gadget.DESERIALIZED.set(false);
+    }
+
+    private ReplicatedSessionStore signed(String keys) {
+        return stores.start(cluster.nodesString(), c -> {
+            c.setRedundancy(2);
+            c.setSigningKeys(keys);
+        });
+    }
+
+    @Test
+    void signedValuesRoundTripAndCarryAMac() throws Exception {
+        ReplicatedSessionStore store = signed(KEY_1);
+        long revision = Revisions.next(0);
+        store.save(record("s", revision));
+        assertFound(store.load("s"), "s", revision);
+        byte[] raw = StoreFixture.replicasOf(cluster, store, "s").get(0).get(StoreFixture.PREFIX + "s");
+        SessionEnvelope envelope = SessionEnvelope.decode(raw);
+        assertTrue(envelope.isSigned());
+        assertEquals(32, envelope.mac().length);
+        assertEquals(0, logs.count(Level.INFO, "not signed"), logs.dump());
+    }
+
+    @Test
+    void aPlantedGadgetWithoutAValidMacIsNeverDeserialized() throws Exception {
+        byte[] gadget = new JavaSessionSerializer().serialize(Map.of("user", new Gadget()));
+        byte[] planted = SessionEnvelope.session(Revisions.next(0), System.currentTimeMillis(), 1, 1, 1800, "attacker",
+                gadget).encode();
+        cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "victim", planted, 0));
+
+        // Control: an unsigned store hands the payload out, and deserializing it runs the gadget.
+        ReplicatedSessionStore unsigned = stores.start(cluster.nodesString(), 2);
+        LoadResult taken = unsigned.load("victim");
+        assertTrue(taken.isFound());
+        new JavaSessionSerializer().deserialize(taken.record().payload(), getClass().getClassLoader());
+        assertTrue(Gadget.DESERIALIZED.getAndSet(false), "the control shows the gadget works");
+
+        ReplicatedSessionStore store = signed(KEY_1);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(LoadResult.Outcome.ABSENT, store.load("victim").outcome());
+        }
+        assertFalse(Gadget.DESERIALIZED.get());
+        assertEquals(1, logs.count(Level.WARNING, "holds a value for session victim… without a valid signature "
+                + "(unsigned)"), logs.dump());
+        assertTrue(store.stats().counters().get("signatureRejected") >= 10);
+    }
+
+    @Test
+    void aValueSignedWithAnUnknownKeyOrMovedToAnotherSessionIsRejected() {
+        ReplicatedSessionStore other = signed(KEY_2);
+        other.save(record("theirs", Revisions.next(0)));
+        ReplicatedSessionStore store = signed(KEY_1);
+        assertEquals(LoadResult.Outcome.ABSENT, store.load("theirs").outcome());
+
+        long revision = Revisions.next(0);
+        store.save(record("mine", revision));
+        byte[] mine = cluster.node(0).get(StoreFixture.PREFIX + "mine");
+        byte[] copy = mine != null ? mine : cluster.node(1).get(StoreFixture.PREFIX + "mine");
+        cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "stolen", copy, 0));
+        assertEquals(LoadResult.Outcome.ABSENT, store.load("stolen").outcome(), "a MAC is bound to its session");
+        assertFound(store.load("mine"), "mine", revision);
+    }
+
+    @Test
+    void keysRotateTheFirstSignsAndEveryKeyVerifies() {
+        ReplicatedSessionStore old = signed(KEY_1);
+        long revision = Revisions.next(0);
+        old.save(record("s", revision));
+        ReplicatedSessionStore rotated = signed(KEY_2 + "," + KEY_1);
+        assertFound(rotated.load("s"), "s", revision);
+        long newer = Revisions.next(revision);
+        rotated.save(record("s", newer));
+        assertFound(signed(KEY_2).load("s"), "s", newer);
+    }
+
+    @Test
+    void withoutKeysTheStoreSaysOnceThatValuesAreUnsigned() {
+        stores.start(cluster.nodesString(), 2);
+        assertEquals(1, logs.count(Level.INFO, "session values in memcached are not signed"), logs.dump());
+    }
+
+    @Test
+    void shortKeysFailTheStart() {
+        StoreConfig config = new StoreConfig();
+        config.setMemcachedNodes(cluster.nodesString());
+        config.setSigningKeys(KEY_1 + ",short");
+        ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                config::validate);
+        assertEquals("signingKeys must each be at least 16 characters, but key 2 has 5", e.getMessage());
+    }
+}
