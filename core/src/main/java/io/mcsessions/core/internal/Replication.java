@@ -166,7 +166,10 @@ public final class Replication {
 
     private void repairBehind(String key, Newest newest) {
         SessionEnvelope best = newest.envelope();
-        int expiration = expiration(best.maxInactiveSeconds());
+        int expiration = remainingLifeSeconds(best);
+        if (expiration < 0) {
+            return; // about to expire: a repair must not give it a new life
+        }
         for (ReplicaRead read : newest.reads()) {
             if (read.failed() || (read.envelope() != null && !best.isNewerThan(read.envelope()))) {
                 continue;
@@ -329,6 +332,20 @@ public final class Replication {
 
     String sessionKey(String sessionId) {
         return keys.sessionKey(sessionId);
+    }
+
+    /**
+     * The expiration a repaired copy gets: what is left of the newest copy's life since it was saved, so that
+     * replicas expiring a second apart (memcached clocks differ) cannot keep re-creating each other forever.
+     * A session kept alive by touches alone is past that estimate; its missing copies come back with its next
+     * save. Returns 0 for a copy that never expires, -1 when less than a second is left.
+     */
+    static int remainingLifeSeconds(SessionEnvelope copy) {
+        if (copy.maxInactiveSeconds() <= 0) {
+            return 0;
+        }
+        long leftMillis = copy.savedAt() + copy.maxInactiveSeconds() * 1000L - System.currentTimeMillis();
+        return leftMillis < 1000 ? -1 : expiration((int) Math.min(Integer.MAX_VALUE, (leftMillis + 999) / 1000));
     }
 
     /** memcached's expiration: seconds up to 30 days, beyond that an absolute Unix time; 0 never expires. */
