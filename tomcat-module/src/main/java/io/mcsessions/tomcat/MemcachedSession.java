@@ -24,6 +24,8 @@ final class MemcachedSession extends StandardSession {
     private byte[] storedDigest;
     /** The local copy is newer than memcached: the last write reached no replica, or was too large. */
     private boolean unsynced;
+    /** The local copy was served while memcached could not answer; cleared by the next successful write. */
+    private boolean servedDegraded;
 
     MemcachedSession(Manager manager) {
         super(manager);
@@ -48,6 +50,7 @@ final class MemcachedSession extends StandardSession {
         synchronized (this) {
             this.revision = record.revision();
             this.unsynced = false;
+            this.servedDegraded = false;
         }
     }
 
@@ -124,12 +127,22 @@ final class MemcachedSession extends StandardSession {
             revision = writtenRevision;
             storedDigest = digest;
             unsynced = !reached;
+            servedDegraded = servedDegraded && !reached;
         }
     }
 
-    /** The local copy has changes memcached does not hold (served while every node was down). */
+    /** The local copy has changes memcached does not hold. */
     synchronized void markUnsynced() {
         unsynced = true;
+    }
+
+    /** The local copy was served while no replica answered. */
+    synchronized void markServedDegraded() {
+        servedDegraded = true;
+    }
+
+    synchronized boolean wasServedDegraded() {
+        return servedDegraded;
     }
 
     @Override

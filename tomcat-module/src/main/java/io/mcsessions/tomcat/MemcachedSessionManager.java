@@ -18,7 +18,6 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Session;
-import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
@@ -207,23 +206,20 @@ public class MemcachedSessionManager extends ManagerBase {
         replicator = new SessionReplicator(this, store, new SessionCodec(new JavaSessionSerializer()),
                 candidate.isSessionBackupAsync());
         valve = new SessionReplicationValve(this);
-        addFirst(context.getPipeline(), valve);
+        requestPipeline().addValve(valve);
         jmx = new SessionStoreJmx(store, () -> sessions.size());
         jmx.register(host, context.getPath());
         setState(LifecycleState.STARTING);
     }
 
-    /** Puts the valve before every other valve, so that authenticators already see the loaded session. */
-    private static void addFirst(Pipeline pipeline, Valve first) {
-        List<Valve> others = new ArrayList<>();
-        for (Valve v : pipeline.getValves()) {
-            if (v != pipeline.getBasic()) {
-                others.add(v);
-                pipeline.removeValve(v);
-            }
-        }
-        pipeline.addValve(first);
-        others.forEach(pipeline::addValve);
+    /**
+     * The valve goes on the host's pipeline, so that it brackets the whole request in this context: request
+     * listeners, authenticators and error pages included (a context's pipeline cannot take a valve at its front
+     * once started).
+     */
+    private Pipeline requestPipeline() {
+        Context context = getContext();
+        return context.getParent() != null ? context.getParent().getPipeline() : context.getPipeline();
     }
 
     @Override
@@ -231,7 +227,7 @@ public class MemcachedSessionManager extends ManagerBase {
         setState(LifecycleState.STOPPING);
         stopping = true;
         if (valve != null) {
-            getContext().getPipeline().removeValve(valve);
+            requestPipeline().removeValve(valve);
             valve = null;
         }
         if (jmx != null) {
@@ -240,6 +236,9 @@ public class MemcachedSessionManager extends ManagerBase {
         }
         // Sessions live on in memcached: drop the local copies without ending them.
         sessions.clear();
+        if (replicator != null) {
+            replicator.close();
+        }
         if (store != null) {
             int pending = store.stats().pendingWriteBacks();
             if (pending > 0) {

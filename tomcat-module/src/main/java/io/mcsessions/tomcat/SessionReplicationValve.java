@@ -11,7 +11,8 @@ import org.apache.catalina.valves.ValveBase;
  * Brackets every request of the context: takes the session's lock when {@code lockingMode} asks for it, opens
  * the {@link RequestScope} that makes the manager load the session from memcached once, and at the end writes
  * each session the request changed (or refreshes the expiry of one it only read), then releases the lock.
- * The manager puts this valve first in the context's pipeline, so authenticators see the loaded session.
+ * The manager puts this valve on its host's pipeline (it passes other contexts' requests through), so it
+ * brackets everything Tomcat does for the request in the context, authenticators and error pages included.
  */
 final class SessionReplicationValve extends ValveBase {
     private final MemcachedSessionManager manager;
@@ -23,6 +24,10 @@ final class SessionReplicationValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
+        if (request.getContext() != manager.getContext()) {
+            getNext().invoke(request, response);
+            return;
+        }
         String uri = request.getDecodedRequestURI();
         if (manager.isIgnored(uri)) {
             try (RequestScope ignored = RequestScope.open(manager, true)) {

@@ -1,0 +1,214 @@
+package io.mcsessions.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.testing.MemcachedCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The drop-in story end to end: the real Tomcat 11 distribution from Maven Central, two instances with their
+ * own CATALINA_BASE, the {@code -all.jar} in lib, the Manager in context.xml, three real memcached nodes plus one
+ * address that refuses connections, N=2, and a webapp whose session holds a class only the webapp can see.
+ */
+class TomcatDistributionIT {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    private static final String PREFIX = "mcs:localhost/app:";
+    private final String refused = MemcachedCluster.refusedAddress();
+    private CatalinaBase a;
+    private CatalinaBase b;
+    private Path work;
+    private final SessionClient client = new SessionClient();
+    private int expected;
+
+    private void startTwoTomcats() throws IOException {
+        Path home = Path.of(System.getProperty("mcsessions.tomcatHome"));
+        Path allJar = Path.of(System.getProperty("mcsessions.allJar"));
+        assertTrue(Files.isRegularFile(home.resolve("bin/bootstrap.jar")), "no Tomcat distribution at " + home);
+        assertTrue(Files.isRegularFile(allJar), "no -all.jar at " + allJar);
+        work = Path.of("target", "it-tomcat").toAbsolutePath();
+        WebappClasses.deleteRecursively(work);
+        Files.createDirectories(work);
+        Path classes = webappClasses(work.resolve("webapp-classes"));
+        String manager = "<Manager className=\"io.mcsessions.tomcat.MemcachedSessionManager\" memcachedNodes=\""
+                + cluster.nodesString() + ",n4:" + refused + "\" redundancy=\"2\" sticky=\"false\" "
+                + "operationTimeout=\"300\" retryInterval=\"500\"/>";
+        a = new CatalinaBase(home, Files.createDirectories(work.resolve("base-a")), allJar, classes, manager);
+        b = new CatalinaBase(home, Files.createDirectories(work.resolve("base-b")), allJar, classes, manager);
+        a.start();
+        b.start();
+    }
+
+    @AfterEach
+    void stopTomcats() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    private static Path webappClasses(Path dir) throws IOException {
+        WebappClasses.deleteRecursively(dir);
+        Path servletDir = Files.createDirectories(dir.resolve("io/mcsessions/tomcat"));
+        Path testClasses = Path.of(System.getProperty("mcsessions.testClasses"), "io/mcsessions/tomcat");
+        for (String name : List.of("CounterServlet.class", "CounterServlet$NotSerializableThing.class")) {
+            Files.copy(testClasses.resolve(name), servletDir.resolve(name));
+        }
+        Path counter = WebappClasses.compiled();
+        Files.createDirectories(dir.resolve("webapp/only"));
+        Files.copy(counter.resolve("webapp/only/WebappCounter.class"), dir.resolve("webapp/only/WebappCounter.class"));
+        return dir;
+    }
+
+    /** One request that must answer 200 with the counter one higher than before. */
+    private void count(CatalinaBase tomcat) {
+        expected++;
+        assertEquals(String.valueOf(expected), client.get(tomcat.url("/count")), "request " + expected + " on "
+                + tomcat.base().getFileName());
+    }
+
+    private void alternate(int requests) {
+        for (int i = 0; i < requests; i++) {
+            count(i % 2 == 0 ? a : b);
+        }
+    }
+
+    private boolean someNodeHolds(String id) {
+        return cluster.nodes().stream().anyMatch(n -> n.isRunning() && !n.isPaused()
+                && n.get(PREFIX + id) != null);
+    }
+
+    /** Restarts killed nodes (empty) and waits, bounded, until both Tomcats have logged them back up. */
+    private void restartAndAwaitBackUp(int... nodes) throws IOException {
+        long[] before = {backUpLines(a), backUpLines(b)};
+        for (int node : nodes) {
+            cluster.node(node).start();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (backUpLines(a) < before[0] + nodes.length || backUpLines(b) < before[1] + nodes.length) {
+            assertTrue(System.nanoTime() < deadline, "restarted nodes not seen back up within 20 s:\n" + a.logs()
+                    + b.logs());
+            sleep(50);
+        }
+    }
+
+    private static long backUpLines(CatalinaBase tomcat) throws IOException {
+        return tomcat.catalinaLog().stream().filter(l -> l.contains("is back up")).count();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void sessionCounterSurvivesEveryFailureAcrossTwoRealTomcats() throws IOException {
+        startTwoTomcats();
+        alternate(10); // n4 refuses connections from the start
+        String id = client.sessionId();
+
+        cluster.node(0).kill();
+        alternate(6);
+        cluster.node(1).kill();
+        alternate(6);
+
+        restartAndAwaitBackUp(0, 1); // back, empty
+        alternate(6);
+        int stale = -1;
+        for (int i = 0; i < 3 && stale < 0; i++) {
+            if (cluster.node(i).get(PREFIX + id) != null) {
+                stale = i;
+            }
+        }
+        assertTrue(stale >= 0, "no node holds the session");
+        cluster.node(stale).pause(); // keeps its copy while the counter moves on
+        alternate(6);
+        cluster.node(stale).resume();
+        alternate(6);
+
+        count(a); // the Tomcat that keeps serving holds the newest copy
+        for (int i = 0; i < 3; i++) {
+            cluster.node(i).kill();
+        }
+        for (int i = 0; i < 6; i++) {
+            count(a);
+        }
+        for (int i = 0; i < 3; i++) {
+            cluster.node(i).start();
+        }
+        // Requests stay on the same Tomcat until it has written the session through to a returned node...
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        do {
+            count(a);
+            assertTrue(System.nanoTime() < deadline, "the session was not written through within 20 s");
+        } while (!someNodeHolds(id));
+        // ...and until the other Tomcat reads it from memcached (read-only requests: they change nothing).
+        while (!client.get(b.url("/read")).equals(String.valueOf(expected))) {
+            assertTrue(System.nanoTime() < deadline, "the other Tomcat did not see memcached again within 20 s");
+            sleep(50);
+        }
+        alternate(6);
+
+        assertEquals("invalidated", client.get(a.url("/invalidate")));
+        client.useSessionId(id);
+        assertEquals("none", client.get(b.url("/read")), "the invalidated session is still served by the other");
+        assertEquals("none", client.get(a.url("/read")));
+
+        SessionClient second = new SessionClient();
+        assertEquals("1", second.get(b.url("/count")));
+        String oldId = second.sessionId();
+        String newId = second.get(a.url("/rotate"));
+        assertNotEquals(oldId, newId);
+        assertEquals("2", second.get(b.url("/count")), "the rotated session lost its data on the other Tomcat");
+        SessionClient old = new SessionClient();
+        old.useSessionId(oldId);
+        assertEquals("none", old.get(b.url("/read")), "the old id still loads on the other Tomcat");
+        assertEquals("none", old.get(a.url("/read")));
+
+        for (CatalinaBase tomcat : List.of(a, b)) {
+            List<String> catalina = tomcat.catalinaLog();
+            assertTrue(catalina.stream().anyMatch(l -> l.contains("WARNING") && l.contains("n4")
+                    && l.contains(refused)), "no WARN naming the refused node in the catalina log of "
+                    + tomcat.base() + ":\n" + String.join("\n", catalina));
+            String logs = tomcat.logs();
+            assertFalse(logs.contains("SEVERE"), "a SEVERE line in " + tomcat.base() + ":\n" + logs);
+            assertFalse(logs.contains("io.mcsessions.shaded.net.spy.memcached.MemcachedConnection"),
+                    "spymemcached logs on its own instead of through mcsessions:\n" + logs);
+        }
+    }
+
+    @Test
+    void relocatedSpymemcachedStillFindsTheLoggerPropertyThatCoreSets() throws IOException {
+        String property = "io.mcsessions.shaded.net.spy.log.LoggerImpl";
+        try (JarFile jar = new JarFile(System.getProperty("mcsessions.allJar"))) {
+            for (String entry : List.of("io/mcsessions/core/internal/SpyLogger.class",
+                    "io/mcsessions/shaded/net/spy/memcached/compat/log/LoggerFactory.class")) {
+                assertTrue(jar.getEntry(entry) != null, "missing " + entry);
+                String bytes = new String(jar.getInputStream(jar.getEntry(entry)).readAllBytes(),
+                        StandardCharsets.ISO_8859_1);
+                assertTrue(bytes.contains(property), entry + " does not use " + property);
+            }
+            assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("net/spy/")), "unrelocated spymemcached");
+            assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("org/apache/")), "Tomcat classes in the jar");
+        }
+    }
+}
