@@ -65,9 +65,11 @@ final class SessionReplicator {
                 if (rescued != null) {
                     return rescued;
                 }
-                if (local != null && (local.isUnsynced() || local.wasServedDegraded()) && !tombstoned(id)) {
-                    local.confirmedByStore(); // kept through an outage; memcached came back empty
-                    local.markUnsynced(); // nothing newer exists anywhere: write it back
+                // Changed while no replica took it: this copy is the newest there is (memcached came back
+                // empty). A copy that was only read is not brought back: the nodes that answered may just be
+                // the first to return, and a newer copy may be on the others.
+                if (local != null && local.isUnsynced() && !tombstoned(id)) {
+                    local.confirmedByStore();
                     return local;
                 }
                 if (local != null) {

@@ -131,6 +131,17 @@ class NonStickySessionTest {
         assertEquals("none", thief.get(a, "/read"));
     }
 
+    @Test
+    void sessionStartedOnOneTomcatAndRotatedOnTheOtherKeepsItsData() {
+        SessionClient client = new SessionClient();
+        assertEquals("1", client.get(b, "/count"));
+        String oldId = client.sessionId();
+        String newId = client.get(a, "/rotate");
+        assertNotEquals(oldId, newId);
+        assertEquals("2", client.get(b, "/count"));
+        assertNoLoadableCopy(oldId);
+    }
+
     private static void assertNoLoadableCopy(String id) {
         for (ReplicaInfo replica : a.manager().store().inspect(id)) {
             assertFalse(replica.holding() == ReplicaInfo.Holding.COPY, () -> "node " + replica.node().id()

@@ -107,6 +107,32 @@ class TomcatDistributionIT {
         }
     }
 
+    /** Waits, bounded, until in both catalina logs the last transition of n1..n3 is not "is down". */
+    private void awaitBothSeeAllNodesUp() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!seesAllUp(a) || !seesAllUp(b)) {
+            assertTrue(System.nanoTime() < deadline, "nodes not seen up within 20 s:\n" + a.logs() + b.logs());
+            sleep(50);
+        }
+    }
+
+    private static boolean seesAllUp(CatalinaBase tomcat) throws IOException {
+        List<String> log = tomcat.catalinaLog();
+        for (int i = 1; i <= 3; i++) {
+            String node = "memcached node n" + i + " (";
+            String last = "";
+            for (String line : log) {
+                if (line.contains(node) && (line.contains(") is down") || line.contains(") is back up"))) {
+                    last = line;
+                }
+            }
+            if (last.contains(") is down")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long backUpLines(CatalinaBase tomcat) throws IOException {
         return tomcat.catalinaLog().stream().filter(l -> l.contains("is back up")).count();
     }
@@ -162,10 +188,13 @@ class TomcatDistributionIT {
             assertTrue(System.nanoTime() < deadline, "the session was not written through within 20 s");
         } while (!someNodeHolds(id));
         // ...and until the other Tomcat reads it from memcached (read-only requests: they change nothing).
-        while (!client.get(b.url("/read")).equals(String.valueOf(expected))) {
-            assertTrue(System.nanoTime() < deadline, "the other Tomcat did not see memcached again within 20 s");
+        String seen;
+        while (!(seen = client.get(b.url("/read"))).equals(String.valueOf(expected))) {
+            assertTrue(System.nanoTime() < deadline, "the other Tomcat did not see memcached again within 20 s: "
+                    + seen + " instead of " + expected);
             sleep(50);
         }
+        awaitBothSeeAllNodesUp();
         alternate(6);
 
         assertEquals("invalidated", client.get(a.url("/invalidate")));
