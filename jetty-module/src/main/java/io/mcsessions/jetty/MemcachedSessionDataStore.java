@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.session.HouseKeeper;
@@ -35,8 +36,8 @@ import org.eclipse.jetty.util.annotation.Name;
  * <p>What the store does for Jetty:
  * <ul>
  * <li>{@code store} writes the session (all of {@link SessionData}, {@code lastSaved} included) with a revision
- * above the one it replaces; memcached expires it by TTL: the idle timeout, plus the save period and one
- * scavenge interval so that the instance that manages it can still call its listeners.</li>
+ * above the one it replaces; memcached expires it by TTL: the idle timeout, plus the save period and two
+ * scavenge intervals so that the instance that manages it can still call its listeners.</li>
  * <li>{@code load} returns the newest copy, deserialized with the web application's class loader. With no node
  * answering it returns this instance's last copy of the session (degraded mode), so the instance that served a
  * session keeps serving it; a node failure is a warning in the log, never an exception to Jetty.</li>
@@ -79,7 +80,9 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         if (settings.writerId() == null && worker != null && !worker.isBlank()) {
             config.setWriterId(worker);
         }
-        expiryMarginSeconds = Math.max(0, getSavePeriodSec()) + scavengeIntervalSeconds();
+        // memcached keeps a session past its expiry for as long as Jetty may take to notice: a skipped save, and
+        // two scavenger runs, so that the instance managing it can still load it and call its listeners.
+        expiryMarginSeconds = Math.max(0, getSavePeriodSec()) + 2 * scavengeIntervalSeconds();
         copies = new LocalCopies(settings.maxLocalCopies());
         store = ReplicatedSessionStore.start(config);
         try {
@@ -166,13 +169,16 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
      */
     @Override
     public Set<String> doCheckExpired(Set<String> candidates, long time) {
+        List<String> mine = copies.expiredAt(time);
+        LOG.log(System.Logger.Level.TRACE, () -> name + " - checking the expiry of " + candidates.size()
+                + " sessions of the session cache and " + mine.size() + " this instance wrote last");
         Set<String> expired = new HashSet<>();
         for (String id : candidates) {
             if (isExpired(id, time, true)) {
                 expired.add(id);
             }
         }
-        for (String id : copies.expiredAt(time)) {
+        for (String id : mine) {
             if (!candidates.contains(id) && isExpired(id, time, false)) {
                 expired.add(id);
             }
@@ -206,12 +212,12 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         if (local != null && local.revision() > found.revision()) {
             return local.isExpiredAt(time);
         }
-        SessionDataCodec.Header header = headerOrNull(id, found);
-        boolean expired = header == null || header.isExpiredAt(time);
-        if (!expired && !candidate) {
-            copies.forgetUpTo(id, found.revision()); // another instance keeps it alive: it manages it now
+        if (!candidate && local != null && found.revision() > local.revision()) {
+            copies.forgetUpTo(id, found.revision()); // another instance wrote it since: it manages it now
+            return false;
         }
-        return expired;
+        SessionDataCodec.Header header = headerOrNull(id, found);
+        return header == null || header.isExpiredAt(time);
     }
 
     /**

@@ -1,0 +1,28 @@
+package io.mcsessions.jetty.ee10;
+
+import io.mcsessions.jetty.embedded.ServletEnvironment;
+import jakarta.servlet.Servlet;
+import java.util.EventListener;
+import java.util.List;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandler;
+
+/** Jetty's ee10 environment: an {@code org.eclipse.jetty.ee10.servlet.ServletContextHandler} with its SessionHandler. */
+final class Ee10Environment implements ServletEnvironment {
+
+    @Override
+    public String name() {
+        return "ee10";
+    }
+
+    @Override
+    public ContextHandler newContext(String contextPath, ClassLoader webappLoader, String servletClass,
+                                     List<EventListener> listeners) throws Exception {
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        context.setContextPath(contextPath);
+        context.setClassLoader(webappLoader);
+        context.addServlet(webappLoader.loadClass(servletClass).asSubclass(Servlet.class), "/*");
+        listeners.forEach(context::addEventListener);
+        return context;
+    }
+}

@@ -1,0 +1,143 @@
+package io.mcsessions.jetty.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.core.ReplicaInfo;
+import io.mcsessions.core.ReplicatedSessionStore;
+import io.mcsessions.core.Revisions;
+import io.mcsessions.core.SessionRecord;
+import io.mcsessions.testing.MemcachedNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions are written to N nodes, read back newest-first by any instance with the webapp's class loader, and are
+ * passivated around each write; bad values under a session key cost the session, never the request.
+ */
+public abstract class ReplicationScenarios extends EmbeddedJettyTest {
+
+    @Test
+    void sessionIsWrittenToTwoOfThreeNodes() throws Exception {
+        JettyInstance jetty = start("a");
+
+        for (int expected = 1; expected <= 3; expected++) {
+            assertEquals(expected, browser.count(on(jetty)));
+        }
+
+        assertNotNull(browser.sessionId());
+        assertEquals(2, copies(jetty, 2).size(), "nodes holding " + sessionKey(jetty));
+    }
+
+    @Test
+    void nonStickyRequestsReadTheNewestCopyOnEveryInstance() throws Exception {
+        JettyInstance a = start("a");
+        JettyInstance b = start("b");
+
+        for (int expected = 1; expected <= 10; expected++) {
+            assertEquals(expected, browser.count(on(expected % 2 == 1 ? a : b)));
+        }
+    }
+
+    @Test
+    void stickySessionMovesToAnotherInstanceWhenItsInstanceStops() throws Exception {
+        JettyInstance a = started(jetty("a").sticky(true).start(sessions()));
+        JettyInstance b = started(jetty("b").sticky(true).start(sessions()));
+        for (int expected = 1; expected <= 5; expected++) {
+            assertEquals(expected, browser.count(on(a)));
+        }
+
+        a.close();
+
+        assertEquals(6, browser.count(on(b)));
+        assertEquals(7, browser.count(on(b)));
+    }
+
+    @Test
+    void attributesAreToldBeforeEachWriteAndAfterEachLoad() throws Exception {
+        JettyInstance a = start("a");
+        JettyInstance b = start("b");
+        browser.count(on(a));
+        browser.count(on(b));
+
+        Browser.Answer third = browser.get(a.uri(""));
+
+        int passivations = Integer.parseInt(third.values().get("passivations"));
+        int activations = Integer.parseInt(third.values().get("activations"));
+        assertTrue(passivations >= 2, third.body());
+        assertTrue(activations >= 2, third.body());
+    }
+
+    @Test
+    void unserializableAttributeStaysOnItsInstanceAndTheRestReplicates() throws Exception {
+        JettyInstance a = start("a");
+        JettyInstance b = start("b");
+
+        Browser.Answer first = browser.get(a.uri("action=unserializable"));
+        Browser.Answer second = browser.get(b.uri(""));
+
+        assertEquals(200, first.status());
+        assertEquals("true", first.values().get("localOnly"));
+        assertEquals(200, second.status());
+        assertEquals(2, second.count(), second.body());
+        assertEquals("false", second.values().get("localOnly"), "the unserializable attribute is not replicated");
+        assertEquals(1, logs.count(Level.WARNING, "'local-only' of class java.lang.Object cannot be serialized"),
+                logs.dump());
+    }
+
+    @Test
+    void garbageUnderTheSessionKeyIsAMissNotAnError() throws Exception {
+        JettyInstance a = start("a");
+        assertEquals(1, browser.count(on(a)));
+        assertEquals(2, browser.count(on(a)));
+        String key = sessionKey(a);
+
+        for (MemcachedNode node : cluster.nodes()) {
+            node.set(key, "garbage, not an mcsessions value".getBytes(StandardCharsets.US_ASCII), 0);
+        }
+
+        assertEquals(1, browser.count(on(a)), "the damaged session is dropped and a new one starts");
+        assertTrue(logs.count(Level.WARNING, "holds an unreadable value") >= 1, logs.dump());
+    }
+
+    @Test
+    void foreignValueUnderTheSessionKeyIsDroppedNotAnError() throws Exception {
+        JettyInstance a = start("a");
+        assertEquals(1, browser.count(on(a)));
+        assertEquals(2, browser.count(on(a)));
+        String id = browser.sessionId();
+
+        try (ReplicatedSessionStore direct = directStore(a)) {
+            byte[] foreign = "a session some other program wrote".getBytes(StandardCharsets.UTF_8);
+            long newest = direct.inspect(id).stream().mapToLong(ReplicaInfo::revision).max().orElseThrow();
+            assertTrue(direct.save(new SessionRecord(id, Revisions.next(newest), 0, 0, 60, foreign)).isStored());
+        }
+
+        assertEquals(1, browser.count(on(a)), "the unreadable session is dropped and a new one starts");
+        assertTrue(logs.count(Level.WARNING, "cannot be read") >= 1, logs.dump());
+    }
+
+    @Test
+    void invalidatedSessionNeverLoadsAgain() throws Exception {
+        JettyInstance a = start("a");
+        JettyInstance b = start("b");
+        assertEquals(1, browser.count(on(a)));
+        assertEquals(2, browser.count(on(b)));
+        String invalidated = browser.sessionId();
+
+        assertEquals("true", browser.get(a.uri("action=invalidate")).values().get("invalidated"));
+
+        assertEquals("none", browser.get(b.uri("action=read")).values().get("session"));
+        assertEquals("none", browser.get(a.uri("action=read")).values().get("session"));
+        try (ReplicatedSessionStore direct = directStore(a)) {
+            List<ReplicaInfo> replicas = direct.inspect(invalidated);
+            assertTrue(replicas.stream().noneMatch(r -> r.holding() == ReplicaInfo.Holding.COPY), replicas::toString);
+        }
+        assertEquals(1, browser.count(on(b)), "a new session starts");
+        assertNotEquals(invalidated, browser.sessionId());
+    }
+}
