@@ -1,0 +1,148 @@
+package io.mcsessions.jetty.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.jetty.embedded.Browser;
+import io.mcsessions.testing.MemcachedCluster;
+import io.mcsessions.testing.MemcachedNode;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The real jetty-home distribution from Maven Central: two Jetty processes, each on its own jetty-base with
+ * {@code session-store-mcsessions} enabled from {@code target/jetty-base/}, and three real memcached nodes with two
+ * copies of each session. A browser without stickiness alternates between them; through every failure the
+ * session's counter goes up by exactly one per request, and no response is anything but 200.
+ */
+class JettyDistributionIT {
+    private static final long PATIENCE_MILLIS = 30_000;
+
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+
+    private final Browser browser = new Browser();
+    private JettyProcess a;
+    private JettyProcess b;
+    private int count;
+
+    @AfterEach
+    void stopJetty() throws InterruptedException {
+        for (JettyProcess jetty : new JettyProcess[] {a, b}) {
+            if (jetty != null) {
+                jetty.close();
+            }
+        }
+    }
+
+    @Test
+    void counterGoesUpByOnePerRequestThroughEveryFailure() throws Exception {
+        MemcachedNode n3 = cluster.node(2);
+        n3.kill(); // refuses connections while Jetty starts
+        Map<String, String> settings = Map.of(
+                "jetty.session.mcsessions.memcachedNodes", cluster.nodesString(),
+                "jetty.session.mcsessions.redundancy", "2",
+                "jetty.session.mcsessions.operationTimeout", "500",
+                "jetty.session.mcsessions.retryInterval", "500");
+        a = JettyProcess.start("a", settings);
+        b = JettyProcess.start("b", settings);
+
+        alternate("n3 refuses connections", 6);
+        Map<JettyProcess, Long> n3Before = backUpLines(n3);
+        n3.start();
+        awaitBackUp(n3, n3Before);
+        alternate("every node up", 4);
+
+        MemcachedNode first = holders().get(0);
+        first.kill();
+        alternate("one copy's node killed", 6);
+        MemcachedNode second = holders().get(0);
+        second.kill();
+        alternate("a second node killed", 6);
+
+        Map<JettyProcess, Long> firstBefore = backUpLines(first);
+        Map<JettyProcess, Long> secondBefore = backUpLines(second);
+        first.start();
+        second.start();
+        awaitBackUp(first, firstBefore);
+        awaitBackUp(second, secondBefore);
+        alternate("killed nodes back, empty", 4);
+
+        MemcachedNode hung = holders().get(0);
+        Map<JettyProcess, Long> hungBefore = backUpLines(hung);
+        hung.pause(); // keeps its copy and its connections, answers nothing
+        alternate("a node hung", 6);
+        hung.resume(); // with the stale copy
+        awaitBackUp(hung, hungBefore);
+        alternate("the hung node back with stale data", 6);
+
+        JettyProcess last = count % 2 == 1 ? a : b;
+        cluster.nodes().forEach(MemcachedNode::kill);
+        for (int i = 0; i < 6; i++) {
+            count++;
+            assertEquals(count, browser.count(last::uri), "every node down, request " + count + " on " + last.worker());
+        }
+
+        assertEquals(44, count);
+        for (JettyProcess jetty : List.of(a, b)) {
+            // mcsessions' warnings are in Jetty's own log format (SLF4J, jetty-slf4j-impl), with no logging setup.
+            assertTrue(jetty.logLines(":WARN :", "NodeHealth", "memcached node " + first.id() + " (", "is down") >= 1,
+                    jetty::logTail);
+            assertTrue(jetty.logLines(":INFO :", "NodeHealth", "memcached node " + hung.id() + " (", "is back up") >= 1,
+                    jetty::logTail);
+            long degraded = jetty.logLines(":WARN :", "/counter - no memcached node is reachable");
+            assertTrue(jetty == last ? degraded == 1 : degraded <= 1, jetty::logTail); // once, when entering it
+            assertEquals(0, jetty.logLines("Unable to", "Session"), jetty::logTail); // Jetty's own session errors
+        }
+    }
+
+    /** {@code requests} requests alternating between the instances, each adding exactly one. */
+    private void alternate(String phase, int requests) throws Exception {
+        for (int i = 0; i < requests; i++) {
+            count++;
+            JettyProcess jetty = count % 2 == 1 ? a : b;
+            assertEquals(count, browser.count(jetty::uri), phase + ": request " + count + " on " + jetty.worker());
+        }
+    }
+
+    /** The running memcached nodes that hold the browser's session. */
+    private List<MemcachedNode> holders() {
+        String key = "mcs:_counter_0.0.0.0:" + browser.sessionId();
+        List<MemcachedNode> holders = cluster.nodes().stream()
+                .filter(n -> n.isRunning() && !n.isPaused() && n.get(key) != null).toList();
+        assertTrue(!holders.isEmpty(), "no node holds " + key);
+        return holders;
+    }
+
+    /** How many times each instance has logged that the node is back up. */
+    private Map<JettyProcess, Long> backUpLines(MemcachedNode node) {
+        return Map.of(a, a.logLines("memcached node " + node.id() + " (", "is back up"),
+                b, b.logLines("memcached node " + node.id() + " (", "is back up"));
+    }
+
+    /** Waits until both instances have logged once more that the node is back up: they use it again. */
+    private void awaitBackUp(MemcachedNode node, Map<JettyProcess, Long> before) throws InterruptedException {
+        for (JettyProcess jetty : List.of(a, b)) {
+            await(jetty.worker() + " logs that " + node.id() + " is back up",
+                    () -> jetty.logLines("memcached node " + node.id() + " (", "is back up") > before.get(jetty),
+                    jetty::logTail);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition, Supplier<String> details)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up after " + PATIENCE_MILLIS + " ms waiting until " + what + "\n"
+                        + details.get());
+            }
+            Thread.sleep(50);
+        }
+    }
+}
