@@ -1,5 +1,6 @@
 package io.mcsessions.core;
 
+import io.mcsessions.core.internal.Logs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JavaSessionSerializer implements SessionSerializer {
     /** Deepest object graph accepted. */
     public static final int DEFAULT_MAX_DEPTH = 200;
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.JavaSessionSerializer");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.JavaSessionSerializer");
     private static final Set<String> WARNED_CLASSES = ConcurrentHashMap.newKeySet();
 
     private final ObjectInputFilter classFilter;

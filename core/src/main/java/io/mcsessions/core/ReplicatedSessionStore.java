@@ -1,5 +1,6 @@
 package io.mcsessions.core;
 
+import io.mcsessions.core.internal.Logs;
 import io.mcsessions.core.internal.EnvelopeSigner;
 import io.mcsessions.core.internal.NodeHealth;
 import io.mcsessions.core.internal.NodeRegistry;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
  * <p>Thread-safe. Start with {@link #start(StoreConfig)}, stop with {@link #close()}.
  */
 public final class ReplicatedSessionStore implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.ReplicatedSessionStore");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.ReplicatedSessionStore");
     private static final long MAX_CONNECT_WAIT_MILLIS = 2000;
 
     private final StoreConfig config;

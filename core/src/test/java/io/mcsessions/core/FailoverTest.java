@@ -66,6 +66,29 @@ class FailoverTest {
         assertEquals(0, store.stats().counters().get("saveDegraded"), store.stats().toString());
     }
 
+    @org.junit.jupiter.api.Test
+    void aCopyWrittenWhileItsReplicasWereDownIsFoundAfterTheyReturnEmpty() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        cluster.node(0).kill();
+        cluster.node(1).kill();
+        StoreFixture.awaitWithTraffic(store, "n1 and n2 are down", 2_000,
+                () -> StoreFixture.stateOf(store, "n1") == NodeState.DOWN
+                        && StoreFixture.stateOf(store, "n2") == NodeState.DOWN);
+        Map<String, Long> acknowledged = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            saveNext(store, "lonely" + i, acknowledged); // only n3 takes them
+        }
+        cluster.node(0).restart();
+        cluster.node(1).restart();
+        StoreFixture.await("n1 and n2 are back up", 10_000,
+                () -> StoreFixture.stateOf(store, "n1") == NodeState.UP
+                        && StoreFixture.stateOf(store, "n2") == NodeState.UP);
+        acknowledged.forEach((id, revision) -> assertFound(store.load(id), id, revision));
+        StoreFixture.await("the returned replicas are repaired", 5_000, () -> acknowledged.keySet().stream()
+                .allMatch(id -> StoreFixture.replicasOf(cluster, store, id).stream()
+                        .allMatch(node -> StoreFixture.rawRevision(node, id) == acknowledged.get(id))));
+    }
+
     private static void saveNext(ReplicatedSessionStore store, String id, Map<String, Long> acknowledged) {
         long revision = Revisions.next(acknowledged.getOrDefault(id, 0L));
         SaveResult result = store.save(record(id, revision));

@@ -20,7 +20,7 @@ public final class NodeHealth {
     /** Consecutive soft failures (slow or erroring while otherwise answering) that take a node down. */
     static final int SOFT_FAILURE_THRESHOLD = 3;
 
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.NodeHealth");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.NodeHealth");
 
     /** Immutable state; replaced as a whole on every change. */
     record Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason, int softFailures,

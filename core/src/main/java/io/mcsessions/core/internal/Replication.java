@@ -54,7 +54,7 @@ public final class Replication {
         this.counters = counters;
         this.storeName = storeName;
         this.writerId = writerId;
-        System.Logger log = System.getLogger("io.mcsessions.core.Replication");
+        System.Logger log = Logs.logger("io.mcsessions.core.Replication");
         this.unreadableValues = new RateLimitedLog(log, 60_000, nanoClock);
         this.oversizedValues = new RateLimitedLog(log, 60_000, nanoClock);
         this.badSignatures = new RateLimitedLog(log, 60_000, nanoClock);
@@ -112,29 +112,48 @@ public final class Replication {
                 e.maxInactiveSeconds(), e.payload()));
     }
 
-    /** The newest envelope (possibly a tombstone), or null when no replica is up. */
+    /**
+     * The newest envelope (possibly a tombstone), or null when no node is up. The replicas are asked first;
+     * when none of them holds a copy, the other nodes that are up are asked too, so a copy written while the
+     * replicas were down (and that they lost by restarting empty) is still found, and repaired onto them.
+     */
     Newest readNewest(String sessionId, String key) {
-        List<StoreNode> replicas = replicasFor(key);
+        List<StoreNode> order = placement.preferenceList(key);
+        List<StoreNode> replicas = new ArrayList<>(redundancy);
+        List<StoreNode> others = new ArrayList<>();
+        for (StoreNode node : order) {
+            if (node.shared().isUp()) {
+                (replicas.size() < redundancy ? replicas : others).add(node);
+            }
+        }
         if (replicas.isEmpty()) {
             return null;
         }
-        List<CompletableFuture<NodeClient.Stored>> pending = new ArrayList<>(replicas.size());
-        for (StoreNode node : replicas) {
+        Newest newest = read(sessionId, key, replicas, List.of());
+        if (newest.envelope() == null && !others.isEmpty()) {
+            newest = read(sessionId, key, others, newest.reads());
+        }
+        return newest;
+    }
+
+    private Newest read(String sessionId, String key, List<StoreNode> nodes, List<ReplicaRead> earlier) {
+        List<CompletableFuture<NodeClient.Stored>> pending = new ArrayList<>(nodes.size());
+        for (StoreNode node : nodes) {
             pending.add(node.shared().call(c -> c.gets(key), timeoutMillis));
         }
         awaitAll(pending);
-        List<ReplicaRead> reads = new ArrayList<>(replicas.size());
+        List<ReplicaRead> reads = new ArrayList<>(earlier);
         SessionEnvelope best = null;
         byte[] bestBytes = null;
-        for (int i = 0; i < replicas.size(); i++) {
+        for (int i = 0; i < nodes.size(); i++) {
             CompletableFuture<NodeClient.Stored> f = pending.get(i);
             if (f.isCompletedExceptionally()) {
-                reads.add(new ReplicaRead(replicas.get(i), null, null, true));
+                reads.add(new ReplicaRead(nodes.get(i), null, null, true));
                 continue;
             }
             NodeClient.Stored stored = f.join();
-            SessionEnvelope envelope = stored == null ? null : parse(sessionId, key, replicas.get(i), stored.value());
-            reads.add(new ReplicaRead(replicas.get(i), stored, envelope, false));
+            SessionEnvelope envelope = stored == null ? null : parse(sessionId, key, nodes.get(i), stored.value());
+            reads.add(new ReplicaRead(nodes.get(i), stored, envelope, false));
             if (envelope != null && envelope.isNewerThan(best)) {
                 best = envelope;
                 bestBytes = stored.value();
@@ -170,7 +189,8 @@ public final class Replication {
         if (expiration < 0) {
             return; // about to expire: a repair must not give it a new life
         }
-        for (ReplicaRead read : newest.reads()) {
+        List<ReplicaRead> reads = newest.reads();
+        for (ReplicaRead read : reads.subList(0, Math.min(redundancy, reads.size()))) {
             if (read.failed() || (read.envelope() != null && !best.isNewerThan(read.envelope()))) {
                 continue;
             }

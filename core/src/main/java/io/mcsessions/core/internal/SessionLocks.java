@@ -21,7 +21,7 @@ public final class SessionLocks {
     static final int LOCK_EXPIRATION_SECONDS = 10;
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.SessionLocks");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.SessionLocks");
 
     private final Replication replication;
     private final SessionKeys keys;

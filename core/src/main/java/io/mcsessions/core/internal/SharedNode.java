@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * timeout and reports the outcome to the node's health.
  */
 public final class SharedNode {
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.SharedNode");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.SharedNode");
     private final NodeAddress node;
     private final NodeClient client;
     private final NodeHealth health;

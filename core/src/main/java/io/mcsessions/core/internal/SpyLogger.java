@@ -13,7 +13,7 @@ import net.spy.memcached.compat.log.Level;
  * health once per state change, so the library's lines are detail for debugging only.
  */
 public final class SpyLogger extends AbstractLogger {
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.spymemcached");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.spymemcached");
     private static final String AUTH_FAILED = "Authentication failed to ";
     /** spymemcached reports a rejected SASL login only as a log line; these hear it, by node address. */
     private static final Map<String, Set<Runnable>> AUTH_WATCHERS = new ConcurrentHashMap<>();

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class WriteBack {
     static final int MAX_PENDING = 10_000;
-    private static final System.Logger LOG = System.getLogger("io.mcsessions.core.WriteBack");
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.WriteBack");
 
     private final Map<String, SessionRecord> pending = new ConcurrentHashMap<>();
     private final Replication replication;
