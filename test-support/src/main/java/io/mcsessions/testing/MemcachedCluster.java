@@ -35,14 +35,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class MemcachedCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AutoCloseable {
 
     private final int count;
+    private final int[] fixedPorts;
     private final List<String> extraArgs = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private volatile boolean resetBeforeEach = true;
     private volatile List<MemcachedNode> nodes;
     private String ownerContextId;
 
-    private MemcachedCluster(int count) {
+    private MemcachedCluster(int count, int[] fixedPorts) {
         this.count = count;
+        this.fixedPorts = fixedPorts;
     }
 
     /**
@@ -54,7 +56,25 @@ public final class MemcachedCluster implements BeforeAllCallback, AfterAllCallba
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1, but was " + count);
         }
-        return new MemcachedCluster(count);
+        return new MemcachedCluster(count, null);
+    }
+
+    /**
+     * A cluster with one node on each of the given 127.0.0.1 ports (ids {@code n1}...), for programs such as the
+     * demo whose ports are configured. A port that is taken fails {@link #start()} with a message naming it.
+     *
+     * @throws IllegalArgumentException if no port is given or one is outside 1-65535
+     */
+    public static MemcachedCluster onPorts(int... ports) {
+        if (ports.length < 1) {
+            throw new IllegalArgumentException("at least one port is needed");
+        }
+        for (int port : ports) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("ports must be between 1 and 65535, but one was " + port);
+            }
+        }
+        return new MemcachedCluster(ports.length, ports.clone());
     }
 
     /**
@@ -101,7 +121,8 @@ public final class MemcachedCluster implements BeforeAllCallback, AfterAllCallba
         Path binary = MemcachedBinary.locate();
         List<MemcachedNode> created = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
-            created.add(new MemcachedNode("n" + i, FreePorts.next(), binary, extraArgs, environment));
+            int port = fixedPorts == null ? FreePorts.next() : fixedPorts[i - 1];
+            created.add(new MemcachedNode("n" + i, port, binary, extraArgs, environment));
         }
         try {
             for (MemcachedNode node : created) {
