@@ -50,6 +50,15 @@ jetty.session.mcsessions.memcachedNodes=n1:localhost:11211
 #jetty.session.mcsessions.username=
 #jetty.session.mcsessions.password=
 
+## Keys (comma-separated, 16+ characters each) that sign every stored value; the first signs, all verify.
+#jetty.session.mcsessions.signingKeys=
+
+## Classes session attributes may contain, as a JEP 290 pattern, e.g. com.shop.**;java.base/*;!*
+#jetty.session.mcsessions.deserializationFilter=
+
+## Largest serialized session written to memcached, in bytes (match memcached's -I).
+#jetty.session.mcsessions.maxValueSize=1048576
+
 ## Send mcsessions' log lines to Jetty's log (SLF4J).
 #jetty.session.mcsessions.logToSlf4j=true
 

@@ -1,20 +1,18 @@
 package io.mcsessions.jetty;
 
-import io.mcsessions.core.LoadResult;
 import io.mcsessions.core.NodeStatus;
-import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
-import io.mcsessions.core.SaveResult;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
 import io.mcsessions.core.StoreConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.session.HouseKeeper;
@@ -52,10 +50,12 @@ import org.eclipse.jetty.util.annotation.Name;
 @ManagedObject("Sessions replicated to N memcached nodes")
 public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
+    /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
+    private static final ThreadLocal<AttributeInputFilter> READING = new ThreadLocal<>();
 
     private final MemcachedSessionDataStoreFactory.Settings settings;
-    private volatile ReplicatedSessionStore store;
-    private volatile LocalCopies copies = new LocalCopies(0);
+    private volatile SessionCopies copies;
+    private volatile ObjectInputFilter classFilter;
     private volatile String name = "mcsessions";
     private volatile int expiryMarginSeconds;
 
@@ -83,12 +83,13 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         // memcached keeps a session past its expiry for as long as Jetty may take to notice: a skipped save, and
         // two scavenger runs, so that the instance managing it can still load it and call its listeners.
         expiryMarginSeconds = Math.max(0, getSavePeriodSec()) + 2 * scavengeIntervalSeconds();
-        copies = new LocalCopies(settings.maxLocalCopies());
-        store = ReplicatedSessionStore.start(config);
+        ReplicatedSessionStore store = ReplicatedSessionStore.start(config); // a bad setting fails the context here
+        classFilter = store.config().getClassFilter();
+        copies = new SessionCopies(store, settings.maxLocalCopies());
         try {
             super.doStart();
         } catch (Exception e) {
-            store.close();
+            copies.close();
             throw e;
         }
     }
@@ -98,12 +99,11 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         try {
             super.doStop();
         } finally {
-            ReplicatedSessionStore running = store;
-            store = null;
+            SessionCopies running = copies;
+            copies = null;
             if (running != null) {
                 running.close();
             }
-            copies.clear();
         }
     }
 
@@ -121,46 +121,40 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @Override
     public SessionData doLoad(String id) throws Exception {
-        SessionRecord newest = newest(id, true);
+        SessionRecord newest = copies.newest(id, true);
         return newest == null ? null : decode(id, newest);
     }
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
         byte[] payload = SessionDataCodec.encode(data, serializedAttributes(data));
-        long revision = Revisions.next(knownRevision(id, data));
+        long known = data instanceof MemcachedSessionData ours && ours.revision() > 0 ? ours.revision()
+                : copies.knownRevision(id);
+        long revision = Revisions.next(known);
         SessionRecord record = new SessionRecord(id, revision, data.getCreated(), data.getAccessed(),
                 expirySeconds(data.getMaxInactiveMs()), payload);
-        copies.remember(record, data.getExpiry(), false);
         if (data instanceof MemcachedSessionData ours) {
             ours.revision(revision);
         }
-        if (settings.sessionBackupAsync()) {
-            store.saveAsync(record).thenAccept(result -> saved(record, result));
-        } else {
-            saved(record, store.save(record));
-        }
+        copies.save(record, data.getExpiry(), settings.sessionBackupAsync());
     }
 
     @Override
     public boolean doExists(String id) {
-        SessionRecord newest = newest(id, false);
+        SessionRecord newest = copies.newest(id, false);
         if (newest == null) {
             return false;
         }
-        SessionDataCodec.Header header = headerOrNull(id, newest);
-        return header != null && !header.isExpiredAt(System.currentTimeMillis());
+        try {
+            return !SessionDataCodec.readHeader(newest.payload()).isExpiredAt(System.currentTimeMillis());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
-    public boolean delete(String id) throws Exception {
-        LocalCopies.Copy local = copies.remove(id);
-        long knownRevision = local == null ? 0 : local.revision();
-        int ttl = local == null ? expirySeconds(defaultMaxInactiveMillis()) : local.record().maxInactiveSeconds();
-        SaveResult result = store.invalidate(id, knownRevision, ttl);
-        LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + " deleted: "
-                + result.outcome());
-        return result.isStored();
+    public boolean delete(String id) {
+        return copies.delete(id, expirySeconds(defaultMaxInactiveMillis())).isStored();
     }
 
     /**
@@ -169,21 +163,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
      */
     @Override
     public Set<String> doCheckExpired(Set<String> candidates, long time) {
-        List<String> mine = copies.expiredAt(time);
-        LOG.log(System.Logger.Level.TRACE, () -> name + " - checking the expiry of " + candidates.size()
-                + " sessions of the session cache and " + mine.size() + " this instance wrote last");
-        Set<String> expired = new HashSet<>();
-        for (String id : candidates) {
-            if (isExpired(id, time, true)) {
-                expired.add(id);
-            }
-        }
-        for (String id : mine) {
-            if (!candidates.contains(id) && isExpired(id, time, false)) {
-                expired.add(id);
-            }
-        }
-        return expired;
+        return copies.expired(candidates, time);
     }
 
     /** memcached cannot list its keys: sessions nobody here knows about are left to memcached's TTL. */
@@ -197,91 +177,14 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     public void doCleanOrphans(long time) {
     }
 
-    private boolean isExpired(String id, long time, boolean candidate) {
-        LoadResult result = store.load(id);
-        LocalCopies.Copy local = copies.get(id);
-        if (result.isUnavailable()) {
-            // Degraded: this instance's view decides; a candidate it has no copy of is the cache's own judgement.
-            return local == null ? candidate : local.isExpiredAt(time);
-        }
-        if (result.isAbsent()) {
-            copies.remove(id);
-            return candidate; // gone by TTL or invalidated: nothing left to load, so only the cache's own to expire
-        }
-        SessionRecord found = result.record();
-        if (local != null && local.revision() > found.revision()) {
-            return local.isExpiredAt(time);
-        }
-        if (!candidate && local != null && found.revision() > local.revision()) {
-            copies.forgetUpTo(id, found.revision()); // another instance wrote it since: it manages it now
-            return false;
-        }
-        SessionDataCodec.Header header = headerOrNull(id, found);
-        return header == null || header.isExpiredAt(time);
-    }
-
-    /**
-     * The newest copy of the session: memcached's, unless this instance holds a newer one that no replica has
-     * taken yet, or no replica answers (degraded mode).
-     */
-    private SessionRecord newest(String id, boolean serving) {
-        LoadResult result = store.load(id);
-        LocalCopies.Copy local = copies.get(id);
-        switch (result.outcome()) {
-            case FOUND -> {
-                SessionRecord found = result.record();
-                if (local != null && local.revision() > found.revision()) {
-                    LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id)
-                            + ": this instance's copy (revision " + local.revision() + ") is newer than memcached's ("
-                            + found.revision() + "); using it");
-                    return local.record();
-                }
-                if (serving) {
-                    copies.remember(found, headerExpiry(id, found), true);
-                }
-                return found;
-            }
-            case UNAVAILABLE -> {
-                LOG.log(System.Logger.Level.DEBUG, () -> name + " - no memcached node answered for session "
-                        + SessionIds.shorten(id) + (local == null ? "; this instance has no copy of it"
-                        : "; serving this instance's copy (revision " + local.revision() + ")"));
-                return local == null ? null : local.record();
-            }
-            default -> {
-                return absent(id, local);
-            }
-        }
-    }
-
-    /**
-     * memcached holds no live copy. A copy no replica took (degraded or too large) is still the session, unless
-     * a tombstone at or above its revision says the session ended elsewhere.
-     */
-    private SessionRecord absent(String id, LocalCopies.Copy local) {
-        if (local == null) {
-            return null;
-        }
-        if (local.acknowledged() || endedElsewhere(id, local.revision())) {
-            copies.forgetUpTo(id, local.revision());
-            return null;
-        }
-        LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + " is not in "
-                + "memcached yet; serving this instance's copy (revision " + local.revision() + ")");
-        return local.record();
-    }
-
-    private boolean endedElsewhere(String id, long revision) {
-        return store.inspect(id).stream().anyMatch(replica -> replica.holding() == ReplicaInfo.Holding.TOMBSTONE
-                && replica.revision() >= revision);
-    }
-
-    private void saved(SessionRecord record, SaveResult result) {
-        if (result.isStored()) {
-            copies.acknowledge(record.id(), record.revision());
-        }
-        LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(record.id()) + " revision "
-                + record.revision() + " saved: " + result.outcome()
-                + (result.detail().isEmpty() ? "" : " (" + result.detail() + ")"));
+    /** Jetty's class-loading stream, held to the limits and the {@code deserializationFilter}. */
+    @Override
+    protected ObjectInputStream newObjectInputStream(InputStream is) throws IOException {
+        ObjectInputStream in = super.newObjectInputStream(is);
+        AttributeInputFilter filter = new AttributeInputFilter(is.available(), classFilter);
+        in.setObjectInputFilter(filter);
+        READING.set(filter);
+        return in;
     }
 
     private MemcachedSessionData decode(String id, SessionRecord record) throws UnreadableSessionDataException {
@@ -302,10 +205,13 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             data.clean();
             return data;
         } catch (Exception e) {
+            AttributeInputFilter filter = READING.get();
+            String why = filter != null && filter.rejection() != null ? filter.rejection() : e.toString();
             LOG.log(System.Logger.Level.WARNING, name + " - session " + SessionIds.shorten(id) + " cannot be read ("
-                    + e + "); Jetty drops it and the request goes on without it");
+                    + why + "); Jetty drops it and the request goes on without it");
             throw new UnreadableSessionDataException(id, _context, e);
         } finally {
+            READING.remove();
             thread.setContextClassLoader(previous);
         }
     }
@@ -319,29 +225,6 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             serializeAttributes(SerializableAttributes.of(data, name), bytes);
         }
         return bytes.toByteArray();
-    }
-
-    private SessionDataCodec.Header headerOrNull(String id, SessionRecord record) {
-        try {
-            return SessionDataCodec.readHeader(record.payload());
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id)
-                    + " has an unreadable payload: " + e.getMessage());
-            return null;
-        }
-    }
-
-    private long headerExpiry(String id, SessionRecord record) {
-        SessionDataCodec.Header header = headerOrNull(id, record);
-        return header == null ? 0 : header.expiry();
-    }
-
-    private long knownRevision(String id, SessionData data) {
-        if (data instanceof MemcachedSessionData ours && ours.revision() > 0) {
-            return ours.revision();
-        }
-        LocalCopies.Copy local = copies.get(id);
-        return local == null ? 0 : local.revision();
     }
 
     /** memcached's TTL: the idle timeout plus the time Jetty may take to save or scavenge it; 0 never expires. */
@@ -363,7 +246,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
                 : _context.getSessionManager().getSessionIdManager();
         HouseKeeper houseKeeper = ids == null ? null : ids.getSessionHouseKeeper();
         long interval = houseKeeper == null ? 0 : houseKeeper.getIntervalSec();
-        return (int) Math.max(0, Math.min(interval, Integer.MAX_VALUE / 2));
+        return (int) Math.max(0, Math.min(interval, Integer.MAX_VALUE / 4));
     }
 
     private static String storeName(SessionContext context) {
@@ -373,37 +256,43 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         return vhost == null || SessionContext.NULL_VHOST.equals(vhost) ? path : path + "@" + vhost;
     }
 
+    private ReplicatedSessionStore running() {
+        SessionCopies running = copies;
+        return running == null ? null : running.store();
+    }
+
     // ---- JMX ----
 
     @ManagedAttribute("every memcached node with its health and counters")
     public String[] getNodeStates() {
-        ReplicatedSessionStore running = store;
-        return running == null ? new String[0] : running.nodes().stream().map(MemcachedSessionDataStore::describe)
+        ReplicatedSessionStore store = running();
+        return store == null ? new String[0] : store.nodes().stream().map(MemcachedSessionDataStore::describe)
                 .toArray(String[]::new);
     }
 
     @ManagedAttribute("true when no memcached node is reachable and sessions live in this instance only")
     public boolean isDegraded() {
-        ReplicatedSessionStore running = store;
-        return running != null && running.isDegraded();
+        ReplicatedSessionStore store = running();
+        return store != null && store.isDegraded();
     }
 
     @ManagedAttribute("operation counters, name=value")
     public String[] getCounters() {
-        ReplicatedSessionStore running = store;
-        return running == null ? new String[0] : running.stats().counters().entrySet().stream()
+        ReplicatedSessionStore store = running();
+        return store == null ? new String[0] : store.stats().counters().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
 
     @ManagedAttribute("sessions saved while no node was reachable, waiting to be written back")
     public int getPendingWriteBacks() {
-        ReplicatedSessionStore running = store;
-        return running == null ? 0 : running.stats().pendingWriteBacks();
+        ReplicatedSessionStore store = running();
+        return store == null ? 0 : store.stats().pendingWriteBacks();
     }
 
     @ManagedAttribute("sessions whose last copy this context keeps locally")
     public int getLocalCopies() {
-        return copies.size();
+        SessionCopies running = copies;
+        return running == null ? 0 : running.localCopies();
     }
 
     @ManagedAttribute("memcached nodes as configured")
@@ -413,8 +302,8 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @ManagedAttribute("copies of each session")
     public int getRedundancy() {
-        ReplicatedSessionStore running = store;
-        return running == null ? 0 : running.config().getRedundancy();
+        ReplicatedSessionStore store = running();
+        return store == null ? 0 : store.config().getRedundancy();
     }
 
     @ManagedAttribute("memcached operation timeout (ms)")
@@ -434,18 +323,26 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @ManagedAttribute("prefix of this context's memcached keys")
     public String getStorageKeyPrefix() {
-        ReplicatedSessionStore running = store;
-        return running == null ? settings.storageKeyPrefix() : running.config().getStorageKeyPrefix();
+        ReplicatedSessionStore store = running();
+        return store == null ? settings.storageKeyPrefix() : store.config().getStorageKeyPrefix();
     }
 
     @ManagedOperation(value = "take a memcached node out of service in this JVM until marked up", impact = "ACTION")
     public void markNodeDown(@Name(value = "nodeId", description = "the node's id, e.g. n1") String nodeId) {
-        store.markNodeDown(nodeId);
+        requireRunning().markNodeDown(nodeId);
     }
 
     @ManagedOperation(value = "return a memcached node to service; it is probed at once", impact = "ACTION")
     public void markNodeUp(@Name(value = "nodeId", description = "the node's id, e.g. n1") String nodeId) {
-        store.markNodeUp(nodeId);
+        requireRunning().markNodeUp(nodeId);
+    }
+
+    private ReplicatedSessionStore requireRunning() {
+        ReplicatedSessionStore store = running();
+        if (store == null) {
+            throw new IllegalStateException(name + " - the session store is not running");
+        }
+        return store;
     }
 
     private static String describe(NodeStatus node) {

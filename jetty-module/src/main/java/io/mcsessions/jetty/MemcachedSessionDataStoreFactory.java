@@ -35,6 +35,8 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
     private int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
     private String username;
     private String password;
+    private String signingKeys;
+    private String deserializationFilter;
     private String writerId;
     private int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
     private boolean logToSlf4j = true;
@@ -140,8 +142,32 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
         this.password = password;
     }
 
-    String getPassword() {
-        return password;
+    /**
+     * Comma-separated keys, each at least 16 characters, that sign every stored value (HMAC-SHA256); the first
+     * signs, all verify. A value without a valid signature is ignored before it is deserialized. Set it on every
+     * instance at once.
+     */
+    public void setSigningKeys(String signingKeys) {
+        this.signingKeys = signingKeys;
+    }
+
+    /** Whether stored values are signed (the keys themselves are never shown). */
+    @ManagedAttribute("whether stored values are signed")
+    public boolean isSigning() {
+        return signingKeys != null && !signingKeys.isBlank();
+    }
+
+    /**
+     * Which classes session attributes may contain, as a JEP 290 pattern (e.g. {@code com.shop.**;java.base/*;!*});
+     * graphs deeper than 200 and arrays longer than the payload are always refused.
+     */
+    public void setDeserializationFilter(String deserializationFilter) {
+        this.deserializationFilter = deserializationFilter;
+    }
+
+    @ManagedAttribute("classes session attributes may contain (JEP 290 pattern)")
+    public String getDeserializationFilter() {
+        return deserializationFilter;
     }
 
     /** Names this instance in stored values; default the session id manager's worker name, else host-pid. */
@@ -181,13 +207,15 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
     /** The settings as they are now, for one store. */
     Settings settings() {
         return new Settings(memcachedNodes, redundancy, operationTimeout, retryInterval, storageKeyPrefix,
-                sessionBackupAsync, maxValueSize, username, password, writerId, maxLocalCopies, logToSlf4j);
+                sessionBackupAsync, maxValueSize, username, password, signingKeys, deserializationFilter, writerId,
+                maxLocalCopies, logToSlf4j);
     }
 
     /** A snapshot of a factory's settings: a store keeps its own, whatever the factory is told later. */
     record Settings(String memcachedNodes, Integer redundancy, long operationTimeout, long retryInterval,
                     String storageKeyPrefix, boolean sessionBackupAsync, int maxValueSize, String username,
-                    String password, String writerId, int maxLocalCopies, boolean logToSlf4j) {
+                    String password, String signingKeys, String deserializationFilter, String writerId,
+                    int maxLocalCopies, boolean logToSlf4j) {
 
         /** A fresh, unvalidated core configuration; the store adds what depends on its context. */
         StoreConfig newStoreConfig() {
@@ -202,10 +230,13 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
             config.setMaxValueSize(maxValueSize);
             config.setUsername(username);
             config.setPassword(password);
+            config.setSigningKeys(signingKeys);
+            config.setDeserializationFilter(deserializationFilter);
             config.setWriterId(writerId);
             return config;
         }
 
+        /** Never shows the password or the signing keys. */
         @Override
         public String toString() {
             return "Settings[memcachedNodes=" + memcachedNodes + ", redundancy=" + redundancy + "]";

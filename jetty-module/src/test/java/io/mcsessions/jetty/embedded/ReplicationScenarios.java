@@ -9,6 +9,7 @@ import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionRecord;
+import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
 import io.mcsessions.testing.MemcachedNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -139,5 +140,47 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         }
         assertEquals(1, browser.count(on(b)), "a new session starts");
         assertNotEquals(invalidated, browser.sessionId());
+    }
+
+    @Test
+    void signedSessionsReplicateAndAnUnsignedValueIsNeverDeserialized() throws Exception {
+        String keys = "a signing key of thirty-two chars";
+        MemcachedSessionDataStoreFactory signedA = sessions();
+        signedA.setSigningKeys(keys);
+        MemcachedSessionDataStoreFactory signedB = sessions();
+        signedB.setSigningKeys(keys);
+        JettyInstance a = started(jetty("a").start(signedA));
+        JettyInstance b = started(jetty("b").start(signedB));
+        for (int expected = 1; expected <= 4; expected++) {
+            assertEquals(expected, browser.count(on(expected % 2 == 1 ? a : b)));
+        }
+        String id = browser.sessionId();
+
+        try (ReplicatedSessionStore unsigned = directStore(a)) {
+            long newest = unsigned.inspect(id).stream().mapToLong(ReplicaInfo::revision).max().orElseThrow();
+            byte[] planted = "whatever an attacker with access to memcached wrote".getBytes(StandardCharsets.UTF_8);
+            assertTrue(unsigned.save(new SessionRecord(id, Revisions.next(newest), 0, 0, 60, planted)).isStored());
+        }
+
+        assertEquals(200, browser.get(a.uri("")).status());
+        assertTrue(logs.count(Level.WARNING, "without a valid signature (unsigned)") >= 1, logs.dump());
+        assertEquals(0, logs.count(Level.WARNING, "cannot be read"), "the planted value never reached Jetty");
+    }
+
+    @Test
+    void deserializationFilterDecidesWhichAttributeClassesLoad() throws Exception {
+        MemcachedSessionDataStoreFactory strict = sessions();
+        strict.setDeserializationFilter("java.base/*;!*"); // the webapp's SessionCounter is not allowed
+        MemcachedSessionDataStoreFactory allowing = sessions();
+        allowing.setDeserializationFilter("io.mcsessions.jetty.webapp.*;java.base/*;!*");
+        JettyInstance refusing = started(jetty("a").start(strict));
+        JettyInstance accepting = started(jetty("b").start(allowing));
+
+        assertEquals(1, browser.count(on(accepting)));
+        assertEquals(2, browser.count(on(accepting)));
+        assertEquals(1, browser.count(on(refusing)), "the refused session is dropped and a new one starts");
+
+        assertTrue(logs.count(Level.WARNING, "class io.mcsessions.jetty.webapp.SessionCounter is not allowed by "
+                + "deserializationFilter") >= 1, logs.dump());
     }
 }
