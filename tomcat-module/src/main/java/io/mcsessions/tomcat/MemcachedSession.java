@@ -131,11 +131,6 @@ final class MemcachedSession extends StandardSession {
         }
     }
 
-    /** The local copy has changes memcached does not hold. */
-    synchronized void markUnsynced() {
-        unsynced = true;
-    }
-
     /** The local copy was served while no replica answered. */
     synchronized void markServedDegraded() {
         servedDegraded = true;

@@ -7,13 +7,7 @@ import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SaveResult;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
-import io.mcsessions.core.NodeAddress;
-import io.mcsessions.core.StoreConfig;
 import java.io.IOException;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +26,6 @@ final class SessionReplicator {
     private final SessionCodec codec;
     private final boolean writeAsync;
     private final String name;
-    private final Map<String, ReplicatedSessionStore> nodeStores = new ConcurrentHashMap<>();
     private final AtomicLong lastCodecWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     SessionReplicator(MemcachedSessionManager manager, ReplicatedSessionStore store, SessionCodec codec,
@@ -61,13 +54,9 @@ final class SessionReplicator {
                 }
                 return local;
             case ABSENT:
-                MemcachedSession rescued = rescue(id, local);
-                if (rescued != null) {
-                    return rescued;
-                }
-                // Changed while no replica took it: this copy is the newest there is (memcached came back
-                // empty). A copy that was only read is not brought back: the nodes that answered may just be
-                // the first to return, and a newer copy may be on the others.
+                // Core asked every node that is up. A copy changed while no replica took it is the newest there
+                // is (the nodes came back empty); a copy that was only read is not brought back, since a node
+                // still down may hold a newer one.
                 if (local != null && local.isUnsynced() && !tombstoned(id)) {
                     local.confirmedByStore();
                     return local;
@@ -91,9 +80,6 @@ final class SessionReplicator {
     /** Sticky mode: a session this Tomcat does not hold, loaded from memcached (failover), or null. */
     MemcachedSession loadMissing(String id) {
         LoadResult result = store.load(id);
-        if (result.isAbsent()) {
-            return rescue(id, null);
-        }
         if (!result.isFound()) {
             return null;
         }
@@ -109,59 +95,6 @@ final class SessionReplicator {
     boolean liveElsewhere(MemcachedSession local, boolean sticky) {
         LoadResult result = store.load(local.getIdInternal());
         return result.isFound() && (!sticky || result.record().revision() != local.revision());
-    }
-
-    /**
-     * The replicas hold nothing, but another node may still hold the newest copy: core reads only the first N
-     * nodes that are up, so when nodes that were down return empty they hide the node that kept the session
-     * meanwhile. Reads that copy through a one-node store (sharing the JVM's connection to the node) and marks
-     * the session for a full write, which puts it back on its replicas. Null when no node holds a live copy.
-     */
-    private MemcachedSession rescue(String id, MemcachedSession local) {
-        List<ReplicaInfo> holdings = store.inspect(id);
-        if (holdings.stream().anyMatch(info -> info.holding() == ReplicaInfo.Holding.TOMBSTONE)) {
-            return null;
-        }
-        ReplicaInfo newest = holdings.stream().filter(info -> info.holding() == ReplicaInfo.Holding.COPY)
-                .max(Comparator.comparingLong(ReplicaInfo::revision)).orElse(null);
-        if (newest == null || (local != null && local.revision() >= newest.revision())) {
-            return null;
-        }
-        LoadResult result = nodeStore(newest.node()).load(id);
-        if (!result.isFound()) {
-            return null;
-        }
-        MemcachedSession rescued = restore(result.record());
-        if (rescued != null) {
-            rescued.markUnsynced();
-            LOG.log(System.Logger.Level.DEBUG, name + " - session " + SessionIds.shorten(id) + " found on "
-                    + newest.node().describe() + " outside its replicas; it is written back to them");
-        }
-        return rescued;
-    }
-
-    private ReplicatedSessionStore nodeStore(NodeAddress node) {
-        return nodeStores.computeIfAbsent(node.id(), ignored -> {
-            StoreConfig single = new StoreConfig();
-            StoreConfig main = store.config();
-            single.setMemcachedNodes(node.id() + ":" + node.address());
-            single.setRedundancy(1);
-            single.setOperationTimeout(main.getOperationTimeout());
-            single.setRetryInterval(main.getRetryInterval());
-            single.setStorageKeyPrefix(main.getStorageKeyPrefix());
-            single.setMaxValueSize(main.getMaxValueSize());
-            single.setUsername(main.getUsername());
-            single.setPassword(main.getPassword());
-            single.setStoreName(name + " [" + node.id() + "]");
-            single.setWriterId(main.getWriterId());
-            return ReplicatedSessionStore.start(single);
-        });
-    }
-
-    /** Closes the one-node stores opened for rescues. */
-    void close() {
-        nodeStores.values().forEach(ReplicatedSessionStore::close);
-        nodeStores.clear();
     }
 
     private boolean tombstoned(String id) {
