@@ -44,6 +44,14 @@ public class MemcachedSessionManager extends ManagerBase {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.MemcachedSessionManager");
     private static final String NAME = "MemcachedSessionManager";
 
+    /**
+     * The name of the {@link jakarta.servlet.ServletContext} attribute that holds the context's running
+     * {@link ReplicatedSessionStore} while the manager is started (for status pages): the class name of
+     * {@code ReplicatedSessionStore}. Set once the manager has started (after {@code contextInitialized}, before
+     * filters and servlets are initialised), removed when it stops.
+     */
+    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+
     private final ManagerSettings settings = new ManagerSettings();
     private volatile ReplicatedSessionStore store;
     private volatile SessionReplicator replicator;
@@ -209,6 +217,7 @@ public class MemcachedSessionManager extends ManagerBase {
         requestPipeline().addValve(valve);
         jmx = new SessionStoreJmx(store, () -> sessions.size());
         jmx.register(host, context.getPath());
+        context.getServletContext().setAttribute(STORE_ATTRIBUTE, store);
         setState(LifecycleState.STARTING);
     }
 
@@ -226,6 +235,9 @@ public class MemcachedSessionManager extends ManagerBase {
     protected synchronized void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
         stopping = true;
+        if (store != null && getContext().getServletContext() != null) {
+            getContext().getServletContext().removeAttribute(STORE_ATTRIBUTE);
+        }
         if (valve != null) {
             requestPipeline().removeValve(valve);
             valve = null;

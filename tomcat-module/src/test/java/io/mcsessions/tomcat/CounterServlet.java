@@ -17,6 +17,15 @@ public class CounterServlet extends HttpServlet {
     static final class NotSerializableThing {
     }
 
+    /** What a status page shows of the store the manager publishes in the servlet context. */
+    private static String describeStore(Object attribute) {
+        if (attribute == null) {
+            return "none";
+        }
+        io.mcsessions.core.ReplicatedSessionStore store = (io.mcsessions.core.ReplicatedSessionStore) attribute;
+        return store.name() + " " + store.nodes().size() + " nodes, degraded " + store.isDegraded();
+    }
+
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String action = req.getPathInfo() == null ? "/" : req.getPathInfo();
@@ -74,6 +83,8 @@ public class CounterServlet extends HttpServlet {
                 req.getSession(true).setMaxInactiveInterval(Integer.parseInt(req.getParameter("s")));
                 return "ok";
             }
+            case "/store":
+                return describeStore(req.getServletContext().getAttribute("io.mcsessions.core.ReplicatedSessionStore"));
             default:
                 return "unknown " + action;
         }

@@ -1,32 +1,38 @@
 package io.mcsessions.tomcat;
 
 import jakarta.servlet.ServletContainerInitializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EventListener;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Manager;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /**
- * A real embedded Tomcat on a free loopback port with one context, {@code /app}, managed by a
- * {@link MemcachedSessionManager} and served by {@link CounterServlet}.
+ * A real embedded Tomcat on a free loopback port with one context, {@code /app}, served by {@link CounterServlet}.
+ * By default the context's manager is a {@link MemcachedSessionManager} configured by the caller; a test can give
+ * another manager (a {@code StandardManager} to compare with), or a {@code META-INF/context.xml} for Tomcat's own
+ * digester to read, as in a real deployment.
  */
 final class EmbeddedTomcat implements AutoCloseable {
     private final Tomcat tomcat;
     private final Context context;
-    private final MemcachedSessionManager manager;
     private final Path baseDir;
     private final Path docBase;
     private final int port;
 
-    private EmbeddedTomcat(Tomcat tomcat, Context context, MemcachedSessionManager manager, Path baseDir,
-                           Path docBase, int port) {
+    private EmbeddedTomcat(Tomcat tomcat, Context context, Path baseDir, Path docBase, int port) {
         this.tomcat = tomcat;
         this.context = context;
-        this.manager = manager;
         this.baseDir = baseDir;
         this.docBase = docBase;
         this.port = port;
@@ -35,41 +41,122 @@ final class EmbeddedTomcat implements AutoCloseable {
     /** Starts a Tomcat whose engine has the given jvmRoute (or none), with the manager configured by the caller. */
     static EmbeddedTomcat start(String jvmRoute, Consumer<MemcachedSessionManager> configure,
                                 EventListener... listeners) throws Exception {
-        Path baseDir = Files.createTempDirectory("mcsessions-tomcat");
-        Path docBase = WebappClasses.newDocBase();
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        if (jvmRoute != null) {
-            tomcat.getEngine().setJvmRoute(jvmRoute);
-        }
-        tomcat.getHost().setAutoDeploy(false);
-        Context context = tomcat.addContext("/app", docBase.toString());
-        MemcachedSessionManager manager = new MemcachedSessionManager();
-        configure.accept(manager);
-        context.setManager(manager);
-        Tomcat.addServlet(context, "counter", new CounterServlet());
-        context.addServletMappingDecoded("/*", "counter");
-        ServletContainerInitializer addListeners = (classes, servletContext) -> {
-            for (EventListener listener : listeners) {
-                servletContext.addListener(listener);
-            }
-        };
-        context.addServletContainerInitializer(addListeners, null);
-        try {
-            tomcat.start();
-        } catch (LifecycleException | RuntimeException e) {
-            destroy(tomcat);
-            throw e;
-        }
-        return new EmbeddedTomcat(tomcat, context, manager, baseDir, docBase, connector.getLocalPort());
+        return with().jvmRoute(jvmRoute).memcached(configure).listeners(listeners).start();
     }
 
+    static Builder with() {
+        return new Builder();
+    }
+
+    /** What differs between the Tomcats of the tests. */
+    static final class Builder {
+        private String jvmRoute;
+        private Manager manager;
+        private String contextXml;
+        private final List<EventListener> listeners = new ArrayList<>();
+        private Consumer<Context> customize = context -> { };
+
+        Builder jvmRoute(String route) {
+            this.jvmRoute = route;
+            return this;
+        }
+
+        /** A {@link MemcachedSessionManager} configured through its setters. */
+        Builder memcached(Consumer<MemcachedSessionManager> configure) {
+            MemcachedSessionManager memcached = new MemcachedSessionManager();
+            configure.accept(memcached);
+            this.manager = memcached;
+            return this;
+        }
+
+        /** Any other manager, e.g. Tomcat's {@code StandardManager}. */
+        Builder manager(Manager other) {
+            this.manager = other;
+            return this;
+        }
+
+        /** The webapp's {@code META-INF/context.xml}, read by Tomcat's digester (the manager comes from it). */
+        Builder contextXml(String xml) {
+            this.contextXml = xml;
+            return this;
+        }
+
+        Builder listeners(EventListener... added) {
+            listeners.addAll(List.of(added));
+            return this;
+        }
+
+        /** Runs on the context before Tomcat starts, e.g. to add a servlet. */
+        Builder customize(Consumer<Context> customizer) {
+            this.customize = customizer;
+            return this;
+        }
+
+        /**
+         * Starts Tomcat. A context that fails to start does not fail this method: Tomcat logs it and leaves the
+         * context unavailable, which {@link EmbeddedTomcat#context()} shows.
+         */
+        EmbeddedTomcat start() throws Exception {
+            Path baseDir = Files.createTempDirectory("mcsessions-tomcat");
+            Path docBase = WebappClasses.newDocBase();
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(baseDir.toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.setConnector(connector);
+            if (jvmRoute != null) {
+                tomcat.getEngine().setJvmRoute(jvmRoute);
+            }
+            tomcat.getHost().setAutoDeploy(false);
+            Context context = contextXml == null ? tomcat.addContext("/app", docBase.toString())
+                    : webappWithContextXml(tomcat, docBase, contextXml);
+            if (manager != null) {
+                context.setManager(manager);
+            }
+            Tomcat.addServlet(context, "counter", new CounterServlet());
+            context.addServletMappingDecoded("/*", "counter");
+            List<EventListener> added = List.copyOf(listeners);
+            ServletContainerInitializer addListeners = (classes, servletContext) -> {
+                for (EventListener listener : added) {
+                    servletContext.addListener(listener);
+                }
+            };
+            context.addServletContainerInitializer(addListeners, null);
+            customize.accept(context);
+            try {
+                tomcat.start();
+            } catch (LifecycleException | RuntimeException e) {
+                destroy(tomcat);
+                throw e;
+            }
+            return new EmbeddedTomcat(tomcat, context, baseDir, docBase, connector.getLocalPort());
+        }
+
+        private static Context webappWithContextXml(Tomcat tomcat, Path docBase, String xml) {
+            try {
+                Files.createDirectories(docBase.resolve("META-INF"));
+                Files.writeString(docBase.resolve("META-INF/context.xml"), xml);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            tomcat.setAddDefaultWebXmlToWebapp(false);
+            Context context = tomcat.addWebapp("/app", docBase.toString());
+            StandardJarScanner scanner = new StandardJarScanner();
+            scanner.setScanClassPath(false); // the test class path holds no web fragments; scanning it is slow
+            context.setJarScanner(scanner);
+            return context;
+        }
+    }
+
+    /** The context's manager, which must be a {@link MemcachedSessionManager}. */
     MemcachedSessionManager manager() {
-        return manager;
+        return (MemcachedSessionManager) context.getManager();
+    }
+
+    /** The context's manager, whatever its class. */
+    ManagerBase baseManager() {
+        return (ManagerBase) context.getManager();
     }
 
     Context context() {

@@ -213,6 +213,9 @@ class TomcatDistributionIT {
         assertEquals("none", old.get(b.url("/read")), "the old id still loads on the other Tomcat");
         assertEquals("none", old.get(a.url("/read")));
 
+        // The store published for status pages crosses from the common loader (lib/) to the webapp's.
+        assertEquals("/app 4 nodes, degraded false", client.get(a.url("/store")));
+
         for (CatalinaBase tomcat : List.of(a, b)) {
             List<String> catalina = tomcat.catalinaLog();
             assertTrue(catalina.stream().anyMatch(l -> l.contains("WARNING") && l.contains("n4")
