@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -23,29 +24,42 @@ final class SessionStoreJmx implements SessionStoreMXBean {
         this.localSessions = localSessions;
     }
 
-    /** The object name for a context: {@code io.mcsessions:type=SessionStore,host=...,context=...}. */
-    static ObjectName objectName(String host, String contextPath) throws JMException {
-        return new ObjectName("io.mcsessions:type=SessionStore,host=" + quoteIfNeeded(host) + ",context="
-                + quoteIfNeeded(contextPath.isEmpty() ? "/" : contextPath));
+    /**
+     * The object name for a context: {@code io.mcsessions:type=SessionStore,host=...,context=...}, with
+     * {@code ,instance=2} (3, ...) appended for a second Tomcat in the same JVM with the same host and path.
+     */
+    static ObjectName objectName(String host, String contextPath, int instance) throws JMException {
+        String context = quoteIfNeeded(contextPath.isEmpty() ? "/" : contextPath);
+        return new ObjectName("io.mcsessions:type=SessionStore,host=" + quoteIfNeeded(host) + ",context=" + context
+                + (instance > 1 ? ",instance=" + instance : ""));
     }
 
     private static String quoteIfNeeded(String value) {
         return value.matches("[A-Za-z0-9/._~-]+") ? value : ObjectName.quote(value);
     }
 
+    /** Registers under the first free name: never takes over another manager's MBean (it unregisters its own). */
     void register(String host, String contextPath) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
-            ObjectName candidate = objectName(host, contextPath);
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(candidate)) {
-                server.unregisterMBean(candidate);
+            for (int instance = 1; name == null; instance++) {
+                ObjectName candidate = objectName(host, contextPath, instance);
+                try {
+                    server.registerMBean(this, candidate);
+                    name = candidate;
+                } catch (InstanceAlreadyExistsException taken) {
+                    // another Tomcat in this JVM serves the same host and path: try the next instance number
+                }
             }
-            server.registerMBean(this, candidate);
-            name = candidate;
         } catch (JMException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, store.name() + " - could not register the session store MBean ("
                     + e + "); sessions are stored as usual, only the JMX view is missing");
         }
+    }
+
+    /** The name this MBean is registered under, or null. */
+    ObjectName name() {
+        return name;
     }
 
     void unregister() {
