@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real jetty-home distribution from Maven Central: two Jetty processes, each on its own jetty-base with
- * {@code session-store-mcsessions} enabled from {@code target/jetty-base/}, and three real memcached nodes with two
- * copies of each session. A browser without stickiness alternates between them; through every failure the
+ * {@code session-store-mcsessions} enabled from {@code target/jetty-base/}, one deploying the webapp in ee10 and one
+ * in ee11, and three real memcached nodes with two copies of each session. A browser without stickiness alternates between them; through every failure the
  * session's counter goes up by exactly one per request, and no response is anything but 200.
  */
 class JettyDistributionIT {
@@ -49,8 +49,8 @@ class JettyDistributionIT {
                 "jetty.session.mcsessions.redundancy", "2",
                 "jetty.session.mcsessions.operationTimeout", "500",
                 "jetty.session.mcsessions.retryInterval", "500");
-        a = JettyProcess.start("a", settings);
-        b = JettyProcess.start("b", settings);
+        a = JettyProcess.start("a", "ee10", settings);
+        b = JettyProcess.start("b", "ee11", settings); // one session, served by an ee10 and an ee11 webapp
 
         alternate("n3 refuses connections", 6);
         Map<JettyProcess, Long> n3Before = backUpLines(n3);
@@ -85,7 +85,8 @@ class JettyDistributionIT {
         cluster.nodes().forEach(MemcachedNode::kill);
         for (int i = 0; i < 6; i++) {
             count++;
-            assertEquals(count, browser.count(last::uri), "every node down, request " + count + " on " + last.worker());
+            assertEquals(count, browser.count(last::uri), "every node down, request " + count + " on "
+                    + last.describe());
         }
 
         assertEquals(44, count);
@@ -106,7 +107,7 @@ class JettyDistributionIT {
         for (int i = 0; i < requests; i++) {
             count++;
             JettyProcess jetty = count % 2 == 1 ? a : b;
-            assertEquals(count, browser.count(jetty::uri), phase + ": request " + count + " on " + jetty.worker());
+            assertEquals(count, browser.count(jetty::uri), phase + ": request " + count + " on " + jetty.describe());
         }
     }
 
@@ -128,7 +129,7 @@ class JettyDistributionIT {
     /** Waits until both instances have logged once more that the node is back up: they use it again. */
     private void awaitBackUp(MemcachedNode node, Map<JettyProcess, Long> before) throws InterruptedException {
         for (JettyProcess jetty : List.of(a, b)) {
-            await(jetty.worker() + " logs that " + node.id() + " is back up",
+            await(jetty.describe() + " logs that " + node.id() + " is back up",
                     () -> jetty.logLines("memcached node " + node.id() + " (", "is back up") > before.get(jetty),
                     jetty::logTail);
         }

@@ -25,18 +25,20 @@ import java.util.stream.Stream;
  * started with {@code java -jar $JETTY_HOME/start.jar} on a free port. Its console output is its log file.
  */
 final class JettyProcess implements AutoCloseable {
-    /** The modules every instance enables; session-cache-null makes it non-sticky. */
-    static final String MODULES = "http,ee10-deploy,session-cache-null,session-store-mcsessions";
+    /** The modules every instance enables besides its environment's deployer; session-cache-null: non-sticky. */
+    static final String MODULES = "http,session-cache-null,session-store-mcsessions";
     private static final long START_TIMEOUT_MILLIS = 90_000;
 
     private final String worker;
+    private final String environment;
     private final Path base;
     private final Path log;
     private final int port;
     private final Process process;
 
-    private JettyProcess(String worker, Path base, int port, Process process) {
+    private JettyProcess(String worker, String environment, Path base, int port, Process process) {
         this.worker = worker;
+        this.environment = environment;
         this.base = base;
         this.log = base.resolve("jetty.log");
         this.port = port;
@@ -54,15 +56,16 @@ final class JettyProcess implements AutoCloseable {
     }
 
     /**
-     * Makes a jetty-base under {@code target/it/}, enables the modules, deploys the webapp and starts Jetty with
-     * {@code properties} on the command line; returns once the webapp answers.
+     * Makes a jetty-base under {@code target/it/}, enables the modules with the deployer of {@code environment}
+     * ({@code ee10} or {@code ee11}), deploys the webapp and starts Jetty with {@code properties} on the command
+     * line; returns once the webapp answers.
      */
-    static JettyProcess start(String worker, Map<String, String> properties) throws Exception {
+    static JettyProcess start(String worker, String environment, Map<String, String> properties) throws Exception {
         Path base = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath()
                 .resolve("target/it/jetty-base-" + worker);
         deleteRecursively(base);
         copyRecursively(jettyBaseFiles(), base);
-        run(base, List.of("--add-modules=" + MODULES));
+        run(base, List.of("--add-modules=" + environment + "-deploy," + MODULES));
         WebappClasses.explode(base.resolve("webapps/counter"));
 
         int port = freePort();
@@ -73,7 +76,7 @@ final class JettyProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).directory(base.toFile()).redirectErrorStream(true)
                 .redirectOutput(base.resolve("jetty.log").toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        JettyProcess jetty = new JettyProcess(worker, base, port, process);
+        JettyProcess jetty = new JettyProcess(worker, environment, base, port, process);
         try {
             jetty.awaitReady();
         } catch (Exception | AssertionError e) {
@@ -85,6 +88,11 @@ final class JettyProcess implements AutoCloseable {
 
     String worker() {
         return worker;
+    }
+
+    /** {@code worker (environment)}, for messages. */
+    String describe() {
+        return worker + " (" + environment + ")";
     }
 
     URI uri(String query) {
@@ -108,7 +116,7 @@ final class JettyProcess implements AutoCloseable {
     /** The last lines of the log, for failure messages. */
     String logTail() {
         List<String> lines = log().lines().toList();
-        return worker + "'s log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return describe() + "'s log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     @Override

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.LoadResult;
 import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionRecord;
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
+import io.mcsessions.jetty.StoredSessions;
 import io.mcsessions.testing.MemcachedNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,6 +34,31 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
 
         assertNotNull(browser.sessionId());
         assertEquals(2, copies(jetty, 2).size(), "nodes holding " + sessionKey(jetty));
+    }
+
+    @Test
+    void storedSessionHoldsEverythingJettyNeeds() throws Exception {
+        JettyInstance a = start("a");
+        long before = System.currentTimeMillis();
+        assertEquals(200, browser.get(a.uri("action=timeout&seconds=120")).status());
+        String id = browser.sessionId();
+
+        StoredSessions.Metadata stored;
+        try (ReplicatedSessionStore direct = directStore(a)) {
+            LoadResult loaded = direct.load(id);
+            assertTrue(loaded.isFound(), loaded::toString);
+            stored = StoredSessions.read(loaded.record().payload());
+        }
+
+        assertEquals(id, stored.id());
+        assertEquals("_counter", stored.contextPath());
+        assertEquals("0.0.0.0", stored.vhost());
+        assertEquals("a", stored.lastNode());
+        assertTrue(stored.created() >= before && stored.accessed() >= stored.created(), stored::toString);
+        assertEquals(120_000, stored.maxInactiveMs());
+        assertTrue(stored.expiry() >= stored.accessed() + 120_000, stored::toString);
+        assertTrue(stored.lastSaved() >= before, "lastSaved is stored: " + stored);
+        assertTrue(stored.attributesLength() > 0, stored::toString);
     }
 
     @Test
