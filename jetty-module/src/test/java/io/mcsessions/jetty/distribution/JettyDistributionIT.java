@@ -32,7 +32,7 @@ class JettyDistributionIT {
     private int count;
 
     @AfterEach
-    void stopJetty() throws InterruptedException {
+    void stopJetty() {
         for (JettyProcess jetty : new JettyProcess[] {a, b}) {
             if (jetty != null) {
                 jetty.close();

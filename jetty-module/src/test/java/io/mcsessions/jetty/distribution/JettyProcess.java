@@ -119,12 +119,18 @@ final class JettyProcess implements AutoCloseable {
         return describe() + "'s log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /** Stops Jetty (SIGTERM, then SIGKILL after 15 s) and waits for the process to end. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(15, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(15, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -19,6 +19,7 @@ import org.eclipse.jetty.session.NullSessionCacheFactory;
  * One embedded Jetty server on a free loopback port, with the mcsessions factory added as a bean (the embedded
  * setup users write) and the test webapp at {@code /counter}.
  */
+@SuppressWarnings("try") // close() throws what Server.stop() throws, InterruptedException included
 public final class JettyInstance implements AutoCloseable {
     /** The test webapp's context path. */
     public static final String CONTEXT_PATH = "/counter";
