@@ -1,5 +1,6 @@
 package io.mcsessions.tomcat;
 
+import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.StoreConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,30 @@ final class ManagerSettings {
     String username;
     String password;
     private final Map<String, String> unsupported = new LinkedHashMap<>();
+    /** Numeric attributes whose context.xml value was not a number, by name; they fail the start. */
+    private final Map<String, String> malformed = new LinkedHashMap<>();
+
+    /** Our numeric attributes and the unit their message names. */
+    private static final Map<String, String> NUMERIC = Map.of("redundancy", "whole number",
+            "operationTimeout", "whole number of milliseconds", "retryInterval", "whole number of milliseconds",
+            "lockWaitTimeout", "whole number of milliseconds", "maxValueSize", "whole number of bytes");
+
+    /**
+     * Remembers a value Tomcat's digester could not convert for one of our numeric attributes; false for any other
+     * attribute, which Tomcat then reports as it does for unknown attributes.
+     */
+    boolean malformed(String attribute, String value) {
+        if (!NUMERIC.containsKey(attribute)) {
+            return false;
+        }
+        malformed.put(attribute, value);
+        return true;
+    }
+
+    /** A value set through a typed setter replaces a malformed one given earlier. */
+    void wellFormed(String attribute) {
+        malformed.remove(attribute);
+    }
 
     void unsupported(String attribute, String value) {
         unsupported.put(attribute, value);
@@ -70,6 +95,11 @@ final class ManagerSettings {
     }
 
     StoreConfig toStoreConfig(String storeName, String host, Context context, String jvmRoute) {
+        if (!malformed.isEmpty()) {
+            Map.Entry<String, String> bad = malformed.entrySet().iterator().next();
+            throw new ConfigurationException(bad.getKey() + " must be a " + NUMERIC.get(bad.getKey()) + ", but was '"
+                    + bad.getValue() + "'");
+        }
         StoreConfig config = new StoreConfig();
         config.setStoreName(storeName);
         config.setMemcachedNodes(memcachedNodes);
@@ -90,7 +120,7 @@ final class ManagerSettings {
             config.setWriterId(jvmRoute);
         }
         if (lockWaitTimeout <= 0) {
-            throw new io.mcsessions.core.ConfigurationException("lockWaitTimeout must be a positive number of "
+            throw new ConfigurationException("lockWaitTimeout must be a positive number of "
                     + "milliseconds, but was " + lockWaitTimeout);
         }
         return config;

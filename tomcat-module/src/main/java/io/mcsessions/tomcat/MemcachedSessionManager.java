@@ -74,6 +74,7 @@ public class MemcachedSessionManager extends ManagerBase {
     /** How many nodes hold a copy of each session; default min(2, nodes). */
     public void setRedundancy(int redundancy) {
         settings.redundancy = redundancy;
+        settings.wellFormed("redundancy");
     }
 
     /** Whether the load balancer keeps a session on one Tomcat (local copy authoritative); default false. */
@@ -88,11 +89,13 @@ public class MemcachedSessionManager extends ManagerBase {
     /** How long one memcached operation may take, in milliseconds; default 1000. */
     public void setOperationTimeout(long operationTimeout) {
         settings.operationTimeout = operationTimeout;
+        settings.wellFormed("operationTimeout");
     }
 
     /** How long a failed node is left alone before one probe, in milliseconds; default 2000. */
     public void setRetryInterval(long retryInterval) {
         settings.retryInterval = retryInterval;
+        settings.wellFormed("retryInterval");
     }
 
     /**
@@ -116,6 +119,7 @@ public class MemcachedSessionManager extends ManagerBase {
     /** How long a request waits for its session's lock, in milliseconds, before it goes on without; default 5000. */
     public void setLockWaitTimeout(long lockWaitTimeout) {
         settings.lockWaitTimeout = lockWaitTimeout;
+        settings.wellFormed("lockWaitTimeout");
     }
 
     /** Whether the session is written after the response instead of before it; default false. */
@@ -126,6 +130,7 @@ public class MemcachedSessionManager extends ManagerBase {
     /** Largest serialized session written to memcached, in bytes (memcached's {@code -I}); default 1 MiB. */
     public void setMaxValueSize(int maxValueSize) {
         settings.maxValueSize = maxValueSize;
+        settings.wellFormed("maxValueSize");
     }
 
     /** SASL user name; needs {@link #setPassword(String)}. */
@@ -136,6 +141,16 @@ public class MemcachedSessionManager extends ManagerBase {
     /** SASL password; needs {@link #setUsername(String)}. */
     public void setPassword(String password) {
         settings.password = password;
+    }
+
+    /**
+     * Tomcat's digester calls this for an attribute it could not set through its setter. For our numeric attributes
+     * (a value such as {@code redundancy="two"}) the value is remembered and fails the context start with a message
+     * naming it, instead of Tomcat's warning and the default. Returns false for other names, which Tomcat reports
+     * as unknown attributes.
+     */
+    public boolean setProperty(String name, String value) {
+        return settings.malformed(name, value);
     }
 
     /** msm's {@code failoverNodes}: accepted and ignored with a warning, every node is a replica here. */
