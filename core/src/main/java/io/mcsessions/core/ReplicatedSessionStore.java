@@ -91,9 +91,10 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         store.awaitFirstConnections();
         store.updateDegraded();
         LOG.log(System.Logger.Level.INFO, "{0} - session store started: {1} memcached nodes ({2}), {3} copies per "
-                + "session, operation timeout {4} ms, retry interval {5} ms", store.name, store.nodes.size(),
+                + "session, operation timeout {4} ms, retry interval {5} ms", store.name, String.valueOf(store.nodes.size()),
                 store.nodes.stream().map(n -> n.address().describe()).collect(Collectors.joining(", ")),
-                config.getRedundancy(), config.getOperationTimeout(), config.getRetryInterval());
+                String.valueOf(config.getRedundancy()), String.valueOf(config.getOperationTimeout()),
+                String.valueOf(config.getRetryInterval()));
         if (!config.isSigning()) {
             LOG.log(System.Logger.Level.INFO, "{0} - session values in memcached are not signed: anyone who can "
                     + "write to the memcached nodes can plant session data; set signingKeys to sign them", store.name);

@@ -35,6 +35,10 @@ class DemoTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, page.statusCode(), instance.name());
                 assertTrue(page.body().contains("Cart on <span class=who>" + instance.name()), page.body());
+                HttpResponse<String> status = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create(instance.url() + "/status.json")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertTrue(status.body().contains("\"nodes\":["), instance.name() + ": " + status.body());
             }
             assertPairShares(demo.tomcats());
             assertPairShares(demo.jettys());
@@ -56,6 +60,23 @@ class DemoTest {
             assertTrue(e.getMessage().startsWith("port " + ports.tomcat()[1] + " on 127.0.0.1 is busy; choose other "
                     + "ports with --tomcat-ports="), e.getMessage());
         }
+    }
+
+    @Test
+    void theTourRunsToTheEndWithoutAFailedRequestOrACounterGoingBack() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(new TeeStream(captured, System.out), true, StandardCharsets.UTF_8);
+        boolean clean;
+        try (Demo demo = Demo.start(freePorts())) {
+            clean = new Tour(demo, out).run();
+        }
+        String tour = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(clean, tour);
+        for (int step = 1; step <= 8; step++) {
+            assertTrue(tour.contains("== " + step + ". "), "step " + step + " is missing:\n" + tour);
+        }
+        assertTrue(tour.contains("Tour finished:"), tour);
+        assertTrue(tour.contains("is down"), "the tour shows the warnings the instances logged:\n" + tour);
     }
 
     private static void assertPairShares(List<Instance> pair) throws Exception {

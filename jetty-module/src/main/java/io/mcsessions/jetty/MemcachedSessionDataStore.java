@@ -49,6 +49,9 @@ import org.eclipse.jetty.util.annotation.Name;
  */
 @ManagedObject("Sessions replicated to N memcached nodes")
 public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
+    /** The context attribute under which the running {@link ReplicatedSessionStore} is published. */
+    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
     /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
     private static final ThreadLocal<AttributeInputFilter> READING = new ThreadLocal<>();
@@ -92,10 +95,17 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             copies.close();
             throw e;
         }
+        if (_context.getContext() != null) {
+            // For status pages in the web application, as the Tomcat Manager does (ServletContext attribute).
+            _context.getContext().setAttribute(STORE_ATTRIBUTE, store);
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (_context != null && _context.getContext() != null) {
+            _context.getContext().removeAttribute(STORE_ATTRIBUTE);
+        }
         try {
             super.doStop();
         } finally {

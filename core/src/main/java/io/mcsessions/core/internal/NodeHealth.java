@@ -226,7 +226,7 @@ public final class NodeHealth {
         } else if (to == NodeState.DOWN && from.state() == NodeState.UP) {
             LOG.log(System.Logger.Level.WARNING, "memcached node {0} is down ({1}); its sessions are served by "
                     + "their other replicas, and the node is checked again every {2} ms",
-                    node.describe(), reason, retryIntervalNanos / 1_000_000L);
+                    node.describe(), reason, String.valueOf(retryIntervalNanos / 1_000_000L));
         } else if (to == NodeState.UP) {
             LOG.log(System.Logger.Level.INFO, "memcached node {0} is back up after {1} s; it takes its share of "
                     + "sessions again and stale copies on it are repaired when read",
