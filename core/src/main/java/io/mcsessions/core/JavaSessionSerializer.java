@@ -30,30 +30,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JavaSessionSerializer implements SessionSerializer {
     /** Deepest object graph accepted. */
-    public static final int DEFAULT_MAX_DEPTH = 200;
+    public static final int DEFAULT_MAX_DEPTH = SessionInputFilter.MAX_DEPTH;
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.JavaSessionSerializer");
     private static final Set<String> WARNED_CLASSES = ConcurrentHashMap.newKeySet();
 
     private final ObjectInputFilter classFilter;
-    private final int maxDepth;
 
     /** Limits only, no class filter. */
     public JavaSessionSerializer() {
-        this(null, DEFAULT_MAX_DEPTH);
+        this(null);
     }
 
-    /**
-     * @param classFilter which classes may be read (null: any), e.g. from {@link StoreConfig#getClassFilter()}
-     * @param maxDepth    deepest object graph accepted
-     */
-    public JavaSessionSerializer(ObjectInputFilter classFilter, int maxDepth) {
+    /** @param classFilter which classes may be read (null: any), e.g. from {@link StoreConfig#getClassFilter()} */
+    public JavaSessionSerializer(ObjectInputFilter classFilter) {
         this.classFilter = classFilter;
-        this.maxDepth = maxDepth;
     }
 
     /** The serializer a store's configuration asks for. */
     public static JavaSessionSerializer forConfig(StoreConfig config) {
-        return new JavaSessionSerializer(config.getClassFilter(), DEFAULT_MAX_DEPTH);
+        return new JavaSessionSerializer(config.getClassFilter());
     }
 
     @Override
@@ -102,10 +97,10 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
     @Override
     public Map<String, Object> deserialize(byte[] payload, ClassLoader classLoader) throws IOException {
-        String[] rejection = new String[1];
+        SessionInputFilter filter = new SessionInputFilter(payload.length, classFilter);
         try (ObjectInputStream objects = new ClassLoaderObjectInputStream(new ByteArrayInputStream(payload),
                 classLoader)) {
-            objects.setObjectInputFilter(limits(payload.length, rejection));
+            objects.setObjectInputFilter(filter);
             int count = objects.readInt();
             if (count < 0 || count > payload.length) {
                 throw new IOException("damaged payload: " + count + " attributes announced in " + payload.length
@@ -117,8 +112,8 @@ public final class JavaSessionSerializer implements SessionSerializer {
             }
             return attributes;
         } catch (java.io.InvalidClassException e) {
-            if (rejection[0] != null) {
-                throw new IOException("the deserialization filter rejected the session: " + rejection[0], e);
+            if (filter.rejection() != null) {
+                throw new IOException("the deserialization filter rejected the session: " + filter.rejection(), e);
             }
             throw e;
         } catch (ClassNotFoundException e) {
@@ -126,30 +121,6 @@ public final class JavaSessionSerializer implements SessionSerializer {
         } catch (RuntimeException e) {
             throw new IOException("damaged payload: " + e, e);
         }
-    }
-
-    private ObjectInputFilter limits(int payloadLength, String[] rejection) {
-        ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
-        return info -> {
-            String reason = null;
-            if (info.depth() > maxDepth) {
-                reason = "object graph deeper than " + maxDepth;
-            } else if (info.arrayLength() > payloadLength) {
-                reason = "an array of " + info.arrayLength() + " elements in a payload of " + payloadLength + " bytes";
-            } else if (info.references() > payloadLength) {
-                reason = "more than " + payloadLength + " object references";
-            } else if (info.serialClass() != null && classFilter != null
-                    && classFilter.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
-                reason = "class " + info.serialClass().getName() + " is not allowed by deserializationFilter";
-            } else if (jvmWide != null && jvmWide.checkInput(info) == ObjectInputFilter.Status.REJECTED) {
-                reason = "rejected by the JVM-wide filter jdk.serialFilter";
-            }
-            if (reason != null) {
-                rejection[0] = reason;
-                return ObjectInputFilter.Status.REJECTED;
-            }
-            return ObjectInputFilter.Status.UNDECIDED;
-        };
     }
 
     /** Resolves classes with a given class loader first (the web application's), then the JDK's default. */
@@ -177,6 +148,23 @@ public final class JavaSessionSerializer implements SessionSerializer {
                     return primitive;
                 }
                 throw e;
+            }
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // ObjectInputStream itself resolves proxies this way
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+            if (classLoader == null) {
+                return super.resolveProxyClass(interfaces);
+            }
+            Class<?>[] types = new Class<?>[interfaces.length];
+            for (int i = 0; i < interfaces.length; i++) {
+                types[i] = Class.forName(interfaces[i], false, classLoader);
+            }
+            try {
+                return java.lang.reflect.Proxy.getProxyClass(classLoader, types);
+            } catch (IllegalArgumentException e) {
+                throw new ClassNotFoundException("cannot define a proxy for " + String.join(", ", interfaces), e);
             }
         }
     }

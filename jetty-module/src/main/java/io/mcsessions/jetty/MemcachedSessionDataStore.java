@@ -2,6 +2,7 @@ package io.mcsessions.jetty;
 
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
+import io.mcsessions.core.SessionInputFilter;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
@@ -54,7 +55,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
     /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
-    private static final ThreadLocal<AttributeInputFilter> READING = new ThreadLocal<>();
+    private static final ThreadLocal<SessionInputFilter> READING = new ThreadLocal<>();
 
     private final MemcachedSessionDataStoreFactory.Settings settings;
     private volatile SessionCopies copies;
@@ -191,7 +192,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     @Override
     protected ObjectInputStream newObjectInputStream(InputStream is) throws IOException {
         ObjectInputStream in = super.newObjectInputStream(is);
-        AttributeInputFilter filter = new AttributeInputFilter(is.available(), classFilter);
+        SessionInputFilter filter = new SessionInputFilter(is.available(), classFilter);
         in.setObjectInputFilter(filter);
         READING.set(filter);
         return in;
@@ -215,7 +216,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             data.clean();
             return data;
         } catch (Exception e) {
-            AttributeInputFilter filter = READING.get();
+            SessionInputFilter filter = READING.get();
             String why = filter != null && filter.rejection() != null ? filter.rejection() : e.toString();
             LOG.log(System.Logger.Level.WARNING, name + " - session " + SessionIds.shorten(id) + " cannot be read ("
                     + why + "); Jetty drops it and the request goes on without it");

@@ -1,16 +1,17 @@
-package io.mcsessions.jetty;
+package io.mcsessions.core;
 
 import java.io.ObjectInputFilter;
 
 /**
- * What session attributes may deserialize into: bounded graphs, and only the classes {@code deserializationFilter}
- * allows. The same limits as mcsessions' core serializer, for the streams Jetty reads attributes with: graphs at
- * most {@value #MAX_DEPTH} deep, no array longer and no more references than the payload has bytes, the
- * configured class pattern, and the JVM-wide {@code jdk.serialFilter}. A rejected payload is an unreadable
- * session: Jetty drops it and the request goes on without it.
+ * What session attributes may deserialize into (JEP 290): graphs at most {@value #MAX_DEPTH} deep, no array
+ * longer and no more references than the payload has bytes (limits no honest payload reaches, but a crafted one
+ * uses to exhaust memory), the configured {@code deserializationFilter} class pattern, and the JVM-wide
+ * {@code jdk.serialFilter}. Used by {@link JavaSessionSerializer} and by the adapters' own attribute streams. One
+ * instance per stream: it remembers why it rejected, for the error message.
  */
-final class AttributeInputFilter implements ObjectInputFilter {
-    static final int MAX_DEPTH = 200;
+public final class SessionInputFilter implements ObjectInputFilter {
+    /** Deepest object graph accepted. */
+    public static final int MAX_DEPTH = 200;
 
     private final long payloadBytes;
     private final ObjectInputFilter classFilter;
@@ -21,7 +22,7 @@ final class AttributeInputFilter implements ObjectInputFilter {
      * @param payloadBytes the size of the serialized attributes
      * @param classFilter  the configured {@code deserializationFilter}, or null for any class
      */
-    AttributeInputFilter(long payloadBytes, ObjectInputFilter classFilter) {
+    public SessionInputFilter(long payloadBytes, ObjectInputFilter classFilter) {
         this.payloadBytes = payloadBytes;
         this.classFilter = classFilter;
     }
@@ -48,7 +49,7 @@ final class AttributeInputFilter implements ObjectInputFilter {
     }
 
     /** Why the last object was rejected, or null. */
-    String rejection() {
+    public String rejection() {
         return rejection;
     }
 }
