@@ -86,7 +86,12 @@ final class MemcachedSession extends StandardSession {
 
     /** Whether the session has been idle longer than its timeout, judged by this container's clock alone. */
     boolean idleBeyondTimeout(long now) {
-        return maxInactiveInterval > 0 && now - thisAccessedTime >= maxInactiveMillis();
+        return idleBeyond(now, 0);
+    }
+
+    /** Whether the session has been idle longer than its timeout plus {@code slackMillis}. */
+    boolean idleBeyond(long now, long slackMillis) {
+        return maxInactiveInterval > 0 && now - thisAccessedTime >= maxInactiveMillis() + slackMillis;
     }
 
     /** Whether a request is using the session right now (only known when Tomcat counts accesses). */

@@ -385,8 +385,9 @@ public class MemcachedSessionManager extends ManagerBase {
     }
 
     /**
-     * Expires idle local copies like {@code StandardManager}, except that a copy memcached still holds newer (or,
-     * non-sticky, at all) is only dropped: the session is in use on another Tomcat and must not end here.
+     * Expires idle local copies like {@code StandardManager}, except where memcached shows that the session lives
+     * on, or ended, on another Tomcat: then the copy is dropped without events, so that {@code sessionDestroyed}
+     * fires once, where the session really ends (see {@link SessionReplicator#idle}).
      */
     @Override
     public void processExpires() {
@@ -398,10 +399,15 @@ public class MemcachedSessionManager extends ManagerBase {
         long start = System.currentTimeMillis();
         for (Session session : findSessions()) {
             if (session instanceof MemcachedSession local && local.isValidInternalState()
-                    && local.idleBeyondTimeout(start) && !local.inUse()
-                    && active.liveElsewhere(local, settings.sticky)) {
-                discardLocalCopy(local);
-                continue;
+                    && local.idleBeyondTimeout(start) && !local.inUse()) {
+                SessionReplicator.IdleCopy fate = active.idle(local, settings.sticky, start);
+                if (fate == SessionReplicator.IdleCopy.KEEP) {
+                    continue;
+                }
+                if (fate == SessionReplicator.IdleCopy.DISCARD) {
+                    discardLocalCopy(local);
+                    continue;
+                }
             }
             session.isValid(); // expires it when idle beyond its timeout
         }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SessionReplicator {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.SessionReplicator");
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How long past its timeout memcached may still hold a copy that nobody used since: its expiry is in seconds. */
+    private static final long EXPIRY_SLACK_MILLIS = 2000;
 
     private final MemcachedSessionManager manager;
     private final ReplicatedSessionStore store;
@@ -54,17 +56,7 @@ final class SessionReplicator {
                 }
                 return local;
             case ABSENT:
-                // Core asked every node that is up. A copy changed while no replica took it is the newest there
-                // is (the nodes came back empty); a copy that was only read is not brought back, since a node
-                // still down may hold a newer one.
-                if (local != null && local.isUnsynced() && !tombstoned(id)) {
-                    local.confirmedByStore();
-                    return local;
-                }
-                if (local != null) {
-                    manager.discardLocalCopy(local);
-                }
-                return null;
+                return absent(id, local);
             default:
                 SessionRecord record = result.record();
                 if (local != null && (local.revision() == record.revision()
@@ -75,6 +67,29 @@ final class SessionReplicator {
                 MemcachedSession loaded = restore(record);
                 return loaded != null ? loaded : local;
         }
+    }
+
+    /**
+     * Memcached holds no live copy (core asked every node that is up). A local copy changed while no replica took
+     * it is the newest there is (the nodes came back empty) and goes on serving. A copy timed out by its own clock,
+     * too, ended by timeout: it expires here with its events, as {@code StandardManager} would expire it. Any other
+     * copy is dropped quietly: the session ended on another Tomcat (which told the listeners), or memcached lost it.
+     */
+    private MemcachedSession absent(String id, MemcachedSession local) {
+        if (local == null) {
+            return null;
+        }
+        boolean endedElsewhere = tombstoned(id);
+        if (!endedElsewhere && local.isUnsynced()) {
+            local.confirmedByStore();
+            return local;
+        }
+        if (!endedElsewhere && local.idleBeyondTimeout(System.currentTimeMillis())) {
+            local.expire();
+        } else {
+            manager.discardLocalCopy(local);
+        }
+        return null;
     }
 
     /** Sticky mode: a session this Tomcat does not hold, loaded from memcached (failover), or null. */
@@ -91,10 +106,36 @@ final class SessionReplicator {
         return loaded;
     }
 
-    /** Whether memcached holds a live copy newer than (or, non-sticky, as new as) the local one. */
-    boolean liveElsewhere(MemcachedSession local, boolean sticky) {
-        LoadResult result = store.load(local.getIdInternal());
-        return result.isFound() && (!sticky || result.record().revision() != local.revision());
+    /** What becomes of a local copy idle beyond its timeout, once memcached has been asked. */
+    enum IdleCopy {
+        /** Memcached may just not have expired it yet (it counts whole seconds on its own clock): ask again later. */
+        KEEP,
+        /** The session lives on, or ended, elsewhere (where the listeners hear of it): drop the copy quietly. */
+        DISCARD,
+        /** The session timed out here: expire it with its events, as {@code StandardManager} does. */
+        EXPIRE
+    }
+
+    /**
+     * Decides for a local copy idle beyond its timeout. Non-sticky, a copy memcached still holds lives on another
+     * Tomcat (written there, or touched by its reads); sticky, only a newer revision means that it moved. No answer
+     * from memcached leaves this Tomcat as the authority.
+     */
+    IdleCopy idle(MemcachedSession local, boolean sticky, long now) {
+        String id = local.getIdInternal();
+        LoadResult result = store.load(id);
+        switch (result.outcome()) {
+            case UNAVAILABLE:
+                return IdleCopy.EXPIRE;
+            case ABSENT:
+                return tombstoned(id) ? IdleCopy.DISCARD : IdleCopy.EXPIRE;
+            default:
+                boolean sameRevision = result.record().revision() == local.revision();
+                if (sticky) {
+                    return sameRevision ? IdleCopy.EXPIRE : IdleCopy.DISCARD;
+                }
+                return sameRevision && !local.idleBeyond(now, EXPIRY_SLACK_MILLIS) ? IdleCopy.KEEP : IdleCopy.DISCARD;
+        }
     }
 
     private boolean tombstoned(String id) {

@@ -83,6 +83,16 @@ public class CounterServlet extends HttpServlet {
                 req.getSession(true).setMaxInactiveInterval(Integer.parseInt(req.getParameter("s")));
                 return "ok";
             }
+            case "/set":
+                req.getSession(true).setAttribute(req.getParameter("name"), req.getParameter("value"));
+                return "ok";
+            case "/remove": {
+                HttpSession session = req.getSession(false);
+                if (session != null) {
+                    session.removeAttribute(req.getParameter("name"));
+                }
+                return String.valueOf(session != null);
+            }
             case "/store":
                 return describeStore(req.getServletContext().getAttribute("io.mcsessions.core.ReplicatedSessionStore"));
             default:
