@@ -21,6 +21,10 @@ final class SessionEvents implements HttpSessionListener, HttpSessionAttributeLi
         return List.copyOf(events);
     }
 
+    synchronized void clear() {
+        events.clear();
+    }
+
     synchronized long count(String event) {
         return events.stream().filter(event::equals).count();
     }
