@@ -332,8 +332,12 @@ public class MemcachedSessionManager extends ManagerBase {
         }
         RequestScope scope = RequestScope.current(this);
         Session local = super.findSession(id);
-        if (scope != null && (scope.ignored() || scope.looked(id))) {
+        if (scope != null && scope.ignored()) {
             return local;
+        }
+        if (scope != null && scope.looked(id)) {
+            MemcachedSession got = scope.lookedUp(id);
+            return got == null || id.equals(got.getIdInternal()) ? got : local;
         }
         MemcachedSession found;
         if (settings.sticky) {
@@ -462,7 +466,7 @@ public class MemcachedSessionManager extends ManagerBase {
     }
 
     /** Writes or touches every session the request used, then releases the lock (after the write when async). */
-    void requestEnded(RequestScope scope, SessionLock lock) {
+    void requestEnded(RequestScope scope) {
         SessionReplicator active = replicator;
         List<CompletableFuture<?>> writes = new ArrayList<>();
         try {
@@ -475,9 +479,34 @@ public class MemcachedSessionManager extends ManagerBase {
             LOG.log(System.Logger.Level.WARNING, config.getStoreName() + " - could not write a session at the end "
                     + "of a request (" + e + "); this Tomcat keeps its copy", e);
         } finally {
+            SessionLock lock = scope.lock();
             if (lock != null) {
                 CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]))
                         .whenComplete((done, failure) -> lock.close());
+            }
+        }
+    }
+
+    /**
+     * The end of an asynchronous request, when it completes: besides the sessions its container threads used, the
+     * one its async threads obtained through the request (Tomcat hands that out without asking the manager again).
+     * The requested id is marked as looked up so that asking the request never loads anything now.
+     */
+    void asyncRequestEnded(Request request, RequestScope scope) {
+        try (RequestScope.Binding bound = scope.bind()) {
+            String requestedId = request.getRequestedSessionId();
+            if (requestedId != null && !scope.looked(requestedId)) {
+                scope.lookedUp(requestedId, null);
+            }
+            if (request.getSessionInternal(false) instanceof MemcachedSession used && used.getManager() == this) {
+                scope.use(used);
+            }
+            requestEnded(scope);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, config.getStoreName() + " - could not end an asynchronous request ("
+                    + e + "); this Tomcat keeps its copy of the session", e);
+            if (scope.lock() != null) {
+                scope.lock().close();
             }
         }
     }
