@@ -3,22 +3,15 @@ package io.mcsessions.tomcat;
 import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.JavaSessionSerializer;
 import io.mcsessions.core.ReplicatedSessionStore;
-import io.mcsessions.core.SessionIds;
-import io.mcsessions.core.SessionLock;
 import io.mcsessions.core.SessionRecord;
 import io.mcsessions.core.StoreConfig;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Session;
-import org.apache.catalina.connector.Request;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
 
@@ -58,7 +51,6 @@ public class MemcachedSessionManager extends ManagerBase {
     private volatile SessionReplicationValve valve;
     private volatile SessionStoreJmx jmx;
     private volatile boolean stopping;
-    private volatile StoreConfig config;
 
     // ---- configuration (context.xml attributes) ----------------------------------------------------------
 
@@ -223,12 +215,12 @@ public class MemcachedSessionManager extends ManagerBase {
             throw new LifecycleException(storeName + " - invalid " + NAME + " configuration: " + e.getMessage(), e);
         }
         settings.warnAboutUnsupported(storeName);
-        config = candidate;
         stopping = false;
         store = startStore(candidate);
         replicator = new SessionReplicator(this, store, new SessionCodec(new JavaSessionSerializer()),
                 candidate.isSessionBackupAsync());
-        valve = new SessionReplicationValve(this);
+        valve = new SessionReplicationValve(new RequestBracket(this, store, replicator,
+                Duration.ofMillis(settings.lockWaitTimeout)));
         requestPipeline().addValve(valve);
         jmx = new SessionStoreJmx(store, () -> sessions.size());
         jmx.register(host, context.getPath());
@@ -416,99 +408,6 @@ public class MemcachedSessionManager extends ManagerBase {
             session.isValid(); // expires it when idle beyond its timeout
         }
         processingTime += System.currentTimeMillis() - start;
-    }
-
-    // ---- request bracket (called by the valve) ---------------------------------------------------------
-
-    boolean isIgnored(String uri) {
-        StoreConfig current = config;
-        Pattern ignore = current == null ? null : current.getRequestUriIgnore();
-        return ignore != null && uri != null && ignore.matcher(uri).matches();
-    }
-
-    /** The session's lock for this request when {@code lockingMode} asks for one (non-sticky only), else null. */
-    SessionLock lockFor(String requestedId, String uri) {
-        StoreConfig current = config;
-        ReplicatedSessionStore active = store;
-        if (requestedId == null || current == null || active == null || current.isSticky()) {
-            return null;
-        }
-        boolean lock = switch (current.getLocking()) {
-            case ALL -> true;
-            case URI_PATTERN -> uri != null && current.getLockingUriPattern().matcher(uri).matches();
-            case NONE -> false;
-        };
-        return lock ? active.lock(requestedId, Duration.ofMillis(settings.lockWaitTimeout)) : null;
-    }
-
-    /**
-     * Sticky mode: a session that came from another Tomcat (its id names another jvmRoute) gets this Tomcat's
-     * route, so that the load balancer keeps it here; the old id ends on every node.
-     */
-    void rerouteAfterFailover(Request request, String requestedId) {
-        String route = getJvmRoute();
-        if (!settings.sticky || requestedId == null || route == null || route.isEmpty()) {
-            return;
-        }
-        int dot = requestedId.lastIndexOf('.');
-        String base = dot < 0 ? requestedId : requestedId.substring(0, dot);
-        if (requestedId.equals(base + "." + route)) {
-            return;
-        }
-        Session session = request.getSessionInternal(false);
-        if (session != null && session.getIdInternal().equals(requestedId)) {
-            String newId = base + "." + route;
-            changeSessionId(session, newId);
-            request.changeSessionId(newId);
-            LOG.log(System.Logger.Level.DEBUG, config.getStoreName() + " - session " + SessionIds.shorten(requestedId)
-                    + " moved to this Tomcat (jvmRoute " + route + ")");
-        }
-    }
-
-    /** Writes or touches every session the request used, then releases the lock (after the write when async). */
-    void requestEnded(RequestScope scope) {
-        SessionReplicator active = replicator;
-        List<CompletableFuture<?>> writes = new ArrayList<>();
-        try {
-            if (active != null) {
-                for (MemcachedSession session : scope.used()) {
-                    writes.add(active.requestEnded(session));
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, config.getStoreName() + " - could not write a session at the end "
-                    + "of a request (" + e + "); this Tomcat keeps its copy", e);
-        } finally {
-            SessionLock lock = scope.lock();
-            if (lock != null) {
-                CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]))
-                        .whenComplete((done, failure) -> lock.close());
-            }
-        }
-    }
-
-    /**
-     * The end of an asynchronous request, when it completes: besides the sessions its container threads used, the
-     * one its async threads obtained through the request (Tomcat hands that out without asking the manager again).
-     * The requested id is marked as looked up so that asking the request never loads anything now.
-     */
-    void asyncRequestEnded(Request request, RequestScope scope) {
-        try (RequestScope.Binding bound = scope.bind()) {
-            String requestedId = request.getRequestedSessionId();
-            if (requestedId != null && !scope.looked(requestedId)) {
-                scope.lookedUp(requestedId, null);
-            }
-            if (request.getSessionInternal(false) instanceof MemcachedSession used && used.getManager() == this) {
-                scope.use(used);
-            }
-            requestEnded(scope);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, config.getStoreName() + " - could not end an asynchronous request ("
-                    + e + "); this Tomcat keeps its copy of the session", e);
-            if (scope.lock() != null) {
-                scope.lock().close();
-            }
-        }
     }
 
     ClassLoader webappClassLoader() {

@@ -24,11 +24,13 @@ final class SessionReplicationValve extends ValveBase {
     /** The request note holding the scope of a request whose end waits for its async completion. */
     private static final String ASYNC_SCOPE = "io.mcsessions.tomcat.asyncScope";
 
+    private final RequestBracket bracket;
     private final MemcachedSessionManager manager;
 
-    SessionReplicationValve(MemcachedSessionManager manager) {
+    SessionReplicationValve(RequestBracket bracket) {
         super(true);
-        this.manager = manager;
+        this.bracket = bracket;
+        this.manager = bracket.manager();
     }
 
     @Override
@@ -45,22 +47,22 @@ final class SessionReplicationValve extends ValveBase {
             return;
         }
         String uri = request.getDecodedRequestURI();
-        if (manager.isIgnored(uri)) {
+        if (bracket.isIgnored(uri)) {
             try (RequestScope.Binding ignored = new RequestScope(manager, true, null).bind()) {
                 getNext().invoke(request, response);
             }
             return;
         }
         String requestedId = request.getRequestedSessionId();
-        RequestScope scope = new RequestScope(manager, false, manager.lockFor(requestedId, uri));
+        RequestScope scope = new RequestScope(manager, false, bracket.lockFor(requestedId, uri));
         boolean async = false;
         try (RequestScope.Binding bound = scope.bind()) {
-            manager.rerouteAfterFailover(request, requestedId);
+            bracket.rerouteAfterFailover(request, requestedId);
             getNext().invoke(request, response);
             async = request.isAsync() && endOnCompletion(request, scope);
         } finally {
             if (!async) {
-                manager.requestEnded(scope); // releases the lock, also when it fails
+                bracket.ended(scope); // releases the lock, also when it fails
             }
         }
     }
@@ -89,7 +91,7 @@ final class SessionReplicationValve extends ValveBase {
         @Override
         public void onComplete(AsyncEvent event) {
             request.removeNote(ASYNC_SCOPE);
-            manager.asyncRequestEnded(request, scope);
+            bracket.asyncEnded(request, scope);
         }
 
         @Override
