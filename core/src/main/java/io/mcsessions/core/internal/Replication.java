@@ -167,7 +167,7 @@ public final class Replication {
             SessionEnvelope envelope = SessionEnvelope.decode(value);
             if (signer != null && !signer.verify(value, envelope, key)) {
                 counters.increment(Counter.SIGNATURE_REJECTED);
-                badSignatures.warn(storeName + " - memcached node " + node.address().describe() + " holds a value "
+                badSignatures.warn(storeName + " - memcached node " + describe(node) + " holds a value "
                         + "for session " + SessionIds.shorten(sessionId) + " without a valid signature ("
                         + (envelope.isSigned() ? "signed with an unknown key, or altered" : "unsigned")
                         + "); it is ignored unread and overwritten with the newest signed copy");
@@ -176,11 +176,15 @@ public final class Replication {
             return envelope;
         } catch (SessionEnvelope.MalformedEnvelopeException e) {
             counters.increment(Counter.UNREADABLE_VALUE);
-            unreadableValues.warn(storeName + " - memcached node " + node.address().describe() + " holds an unreadable "
+            unreadableValues.warn(storeName + " - memcached node " + describe(node) + " holds an unreadable "
                     + "value for session " + SessionIds.shorten(sessionId) + " (" + value.length + " bytes: "
                     + e.getMessage() + "); it is treated as a miss and overwritten with the newest copy");
             return null;
         }
+    }
+
+    private static String describe(StoreNode node) {
+        return node == null ? "(write-back)" : node.address().describe();
     }
 
     private void repairBehind(String key, Newest newest) {
@@ -261,6 +265,61 @@ public final class Replication {
             });
         }
         return result;
+    }
+
+    /**
+     * Writes the record to each replica only where it is newer than what the replica holds: {@code add} where the
+     * replica is empty, compare-and-swap where it holds an older copy, nothing where it holds a newer one or a
+     * tombstone. For write-back, which runs while other instances may write the same session: a plain set could
+     * put an older copy over a newer one. Runs on the caller's thread and waits (off the request path).
+     *
+     * @return STORED when a replica took it, REJECTED when a replica already held something newer, DEGRADED when
+     *         no replica answered
+     */
+    public SaveResult.Outcome writeIfNewer(SessionRecord record) {
+        String key = keys.sessionKey(record.id());
+        SessionEnvelope envelope = SessionEnvelope.session(record.revision(), System.currentTimeMillis(),
+                record.creationTime(), record.lastAccessedTime(), record.maxInactiveSeconds(), writerId,
+                record.payload());
+        byte[] bytes = encode(envelope, key);
+        int expiration = expiration(record.maxInactiveSeconds());
+        SaveResult.Outcome outcome = SaveResult.Outcome.DEGRADED;
+        for (StoreNode node : replicasFor(key)) {
+            SaveResult.Outcome onNode = writeIfNewer(node.shared(), record.id(), key, envelope, bytes, expiration);
+            if (onNode == SaveResult.Outcome.REJECTED) {
+                return onNode;
+            }
+            if (onNode == SaveResult.Outcome.STORED) {
+                outcome = onNode;
+            }
+        }
+        return outcome;
+    }
+
+    private SaveResult.Outcome writeIfNewer(SharedNode node, String id, String key, SessionEnvelope envelope,
+                                            byte[] bytes, int expiration) {
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                NodeClient.Stored held = node.call(c -> c.gets(key), timeoutMillis).join();
+                Boolean written;
+                if (held == null) {
+                    written = node.call(c -> c.add(key, expiration, bytes), timeoutMillis).join();
+                } else {
+                    SessionEnvelope current = parse(id, key, null, held.value());
+                    if (current != null && !envelope.isNewerThan(current)) {
+                        return SaveResult.Outcome.REJECTED;
+                    }
+                    written = node.call(c -> c.cas(key, held.cas(), expiration, bytes), timeoutMillis).join();
+                }
+                if (Boolean.TRUE.equals(written)) {
+                    return SaveResult.Outcome.STORED;
+                }
+                // someone wrote in between: look again
+            }
+            return SaveResult.Outcome.REJECTED;
+        } catch (RuntimeException e) {
+            return SaveResult.Outcome.DEGRADED; // this node failed; its health has heard of it
+        }
     }
 
     /** Resets the copies' expiration without rewriting them; true when at least one replica held the session. */

@@ -76,22 +76,16 @@ public final class WriteBack {
     void flush() {
         int written = 0;
         for (SessionRecord record : pending.values()) {
-            String key = replication.sessionKey(record.id());
-            Replication.Newest newest = replication.readNewest(record.id(), key);
-            if (newest == null || !newest.anyAnswered()) {
+            // Conditional per replica: another instance may be writing this session back right now.
+            SaveResult.Outcome outcome = replication.writeIfNewer(record);
+            if (outcome == SaveResult.Outcome.DEGRADED) {
                 return; // nodes went away again; the next recovery retries
             }
-            if (newest.envelope() != null && newest.envelope().revision() >= record.revision()) {
-                forget(record.id(), record.revision()); // a newer copy or a tombstone won
-                continue;
-            }
-            SaveResult result = replication.save(record).join();
-            if (result.outcome() == SaveResult.Outcome.DEGRADED) {
-                return;
-            }
             forget(record.id(), record.revision());
-            counters.increment(Counter.WRITE_BACK);
-            written++;
+            if (outcome == SaveResult.Outcome.STORED) {
+                counters.increment(Counter.WRITE_BACK);
+                written++;
+            }
         }
         if (written > 0) {
             LOG.log(System.Logger.Level.INFO, storeName + " - wrote " + written + " sessions kept during the memcached "

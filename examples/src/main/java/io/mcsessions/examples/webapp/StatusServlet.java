@@ -48,6 +48,7 @@ public final class StatusServlet extends HttpServlet {
             return out;
         }
         out.put("degraded", store.isDegraded());
+        out.put("pendingWriteBacks", store.stats().pendingWriteBacks());
         List<Map<String, Object>> copies = new ArrayList<>();
         if (session != null) {
             for (ReplicaInfo info : copiesOf(store, session.getId())) {
