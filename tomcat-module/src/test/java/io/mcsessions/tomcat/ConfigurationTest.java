@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConfigurationTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+    /** The manager's own lines (core's node warnings, possible on a loaded machine, are not what is tested here). */
     @RegisterExtension
-    final LogCapture ours = LogCapture.forLogger("io.mcsessions");
+    final LogCapture ours = LogCapture.forLogger("io.mcsessions.tomcat");
     @RegisterExtension
     final LogCapture tomcatContext = LogCapture.forLogger("org.apache.catalina.core.StandardContext");
 

@@ -2,6 +2,7 @@ package io.mcsessions.tomcat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mcsessions.testing.MemcachedCluster;
 import java.time.Duration;
@@ -125,6 +126,8 @@ class SessionListenerTest {
             Poll.until(() -> System.currentTimeMillis() - local.getThisAccessedTimeInternal() > 1100,
                     Duration.ofSeconds(5), () -> "clock");
             a.baseManager().processExpires();
+            long idle = System.currentTimeMillis() - local.getThisAccessedTimeInternal();
+            assumeTrue(idle < 3000, "the machine was too slow to check within the 2 s slack (idle " + idle + " ms)");
             assertEquals(1, a.baseManager().getActiveSessions(), "dropped while memcached may just be late");
             Poll.until(() -> System.currentTimeMillis() - local.getThisAccessedTimeInternal() > 3100,
                     Duration.ofSeconds(5), () -> "clock");
