@@ -49,6 +49,8 @@ final class ManagerSettings {
     int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
     String username;
     String password;
+    String signingKeys;
+    String deserializationFilter;
     private final Map<String, String> unsupported = new LinkedHashMap<>();
     /** Numeric attributes whose context.xml value was not a number, by name; they fail the start. */
     private final Map<String, String> malformed = new LinkedHashMap<>();
@@ -116,6 +118,8 @@ final class ManagerSettings {
         config.setMaxValueSize(maxValueSize);
         config.setUsername(username);
         config.setPassword(password);
+        config.setSigningKeys(signingKeys);
+        config.setDeserializationFilter(deserializationFilter);
         if (jvmRoute != null && !jvmRoute.isBlank()) {
             config.setWriterId(jvmRoute);
         }

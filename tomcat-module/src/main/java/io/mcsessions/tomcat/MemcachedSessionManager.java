@@ -136,6 +136,22 @@ public class MemcachedSessionManager extends ManagerBase {
     }
 
     /**
+     * Keys that sign the values written to memcached (HMAC-SHA256), comma separated, each at least 16 characters:
+     * the first signs, all verify. A value without a valid signature is ignored before anything in it is read.
+     */
+    public void setSigningKeys(String signingKeys) {
+        settings.signingKeys = signingKeys;
+    }
+
+    /**
+     * Which classes a session read from memcached may contain, as a JEP 290 pattern (e.g.
+     * {@code com.shop.**;java.**;!*}); applies to attributes and to the authenticated principal.
+     */
+    public void setDeserializationFilter(String deserializationFilter) {
+        settings.deserializationFilter = deserializationFilter;
+    }
+
+    /**
      * Tomcat's digester calls this for an attribute it could not set through its setter. For our numeric attributes
      * (a value such as {@code redundancy="two"}) the value is remembered and fails the context start with a message
      * naming it, instead of Tomcat's warning and the default. Returns false for other names, which Tomcat reports
@@ -217,7 +233,8 @@ public class MemcachedSessionManager extends ManagerBase {
         settings.warnAboutUnsupported(storeName);
         stopping = false;
         store = startStore(candidate);
-        replicator = new SessionReplicator(this, store, new SessionCodec(new JavaSessionSerializer()),
+        replicator = new SessionReplicator(this, store, new SessionCodec(JavaSessionSerializer.forConfig(candidate),
+                candidate.getClassFilter()),
                 candidate.isSessionBackupAsync());
         valve = new SessionReplicationValve(new RequestBracket(this, store, replicator,
                 Duration.ofMillis(settings.lockWaitTimeout)));

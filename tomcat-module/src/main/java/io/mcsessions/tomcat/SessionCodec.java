@@ -1,11 +1,14 @@
 package io.mcsessions.tomcat;
 
+import io.mcsessions.core.SessionInputFilter;
 import io.mcsessions.core.SessionSerializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
@@ -14,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a Tomcat session into the payload core stores, and back.
@@ -27,10 +31,21 @@ final class SessionCodec {
     private static final int FORMAT = 1;
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.SessionCodec");
 
-    private final SessionSerializer serializer;
+    /** The principal classes Tomcat's realms store ({@code GenericPrincipal} writes itself as the nested one). */
+    private static final Set<String> TOMCAT_PRINCIPALS = Set.of("org.apache.catalina.realm.GenericPrincipal",
+            "org.apache.catalina.realm.GenericPrincipal$SerializablePrincipal");
 
-    SessionCodec(SessionSerializer serializer) {
+    private final SessionSerializer serializer;
+    private final ObjectInputFilter classFilter;
+
+    /**
+     * @param serializer  writes and reads the attributes
+     * @param classFilter the configured {@code deserializationFilter} (null: any class), applied to the principal;
+     *                    Tomcat's own principal classes are always allowed
+     */
+    SessionCodec(SessionSerializer serializer, ObjectInputFilter classFilter) {
         this.serializer = serializer;
+        this.classFilter = classFilter;
     }
 
     /** The payload bytes of a session and their digest, which tells a changed session from an unchanged one. */
@@ -64,7 +79,8 @@ final class SessionCodec {
             throw new IOException("damaged payload: principal of " + principalLength + " bytes announced");
         }
         byte[] principalBytes = data.readNBytes(principalLength);
-        Principal principal = principalLength == 0 ? null : deserializePrincipal(principalBytes, webappLoader);
+        Principal principal = principalLength == 0 ? null : deserializePrincipal(principalBytes, webappLoader,
+                classFilter);
         byte[] attributeBytes = data.readAllBytes();
         Map<String, Object> attributes = serializer.deserialize(attributeBytes, webappLoader);
         return new SessionPayload(attributes, authType.isEmpty() ? null : authType, principal);
@@ -93,10 +109,25 @@ final class SessionCodec {
         return bytes.toByteArray();
     }
 
-    private static Principal deserializePrincipal(byte[] bytes, ClassLoader loader) throws IOException {
+    /**
+     * Reads the principal under the same JEP 290 limits as the attributes (these bytes come from memcached, so they
+     * are filtered before any object is built), with Tomcat's own principal class allowed.
+     */
+    private static Principal deserializePrincipal(byte[] bytes, ClassLoader loader, ObjectInputFilter classFilter)
+            throws IOException {
+        ObjectInputFilter allowTomcat = classFilter == null ? null : info -> info.serialClass() != null
+                && TOMCAT_PRINCIPALS.contains(info.serialClass().getName()) ? ObjectInputFilter.Status.ALLOWED
+                : classFilter.checkInput(info);
+        SessionInputFilter filter = new SessionInputFilter(bytes.length, allowTomcat);
         try (ObjectInputStream objects = new LoaderObjectInputStream(bytes, loader)) {
+            objects.setObjectInputFilter(filter);
             Object value = objects.readObject();
             return value instanceof Principal p ? p : null;
+        } catch (InvalidClassException e) {
+            if (filter.rejection() != null) {
+                throw new IOException("the deserialization filter rejected the principal: " + filter.rejection(), e);
+            }
+            throw e;
         } catch (ClassNotFoundException e) {
             throw new IOException("principal class " + e.getMessage() + " is not visible to the web application", e);
         }

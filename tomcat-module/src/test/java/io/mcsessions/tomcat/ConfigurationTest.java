@@ -49,6 +49,7 @@ class ConfigurationTest {
         "redundancy=\"two\"              |redundancy must be a whole number, but was 'two'",
         "operationTimeout=\"300ms\"      |operationTimeout must be a whole number of milliseconds, but was '300ms'",
         "username=\"shop\"               |username and password must be set together, but only username was set",
+        "signingKeys=\"short\"           |signingKeys must each be at least 16 characters, but key 1 has 5",
     })
     void badValueFailsTheContextStartNamingAttributeRuleAndValue(String attribute, String message) throws Exception {
         assertStartFails(contextXml(nodes() + attribute), message);
@@ -90,7 +91,8 @@ class ConfigurationTest {
     void everyAttributeInContextXmlReachesTheStore() throws Exception {
         String xml = contextXml(nodes() + "redundancy=\"3\" sticky=\"true\" operationTimeout=\"250\" "
                 + "retryInterval=\"750\" storageKeyPrefix=\"static:shop,context\" requestUriIgnorePattern=\".*\\.png\" "
-                + "lockingMode=\"uriPattern:/cart.*\" sessionBackupAsync=\"true\" maxValueSize=\"4096\"");
+                + "lockingMode=\"uriPattern:/cart.*\" sessionBackupAsync=\"true\" maxValueSize=\"4096\" "
+                + "signingKeys=\"first-signing-key-0123456789\" deserializationFilter=\"webapp.only.**;java.**;!*\"");
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.with().contextXml(xml).start()) {
             assertTrue(tomcat.context().getState().isAvailable());
             StoreConfig config = tomcat.manager().store().config();
@@ -103,6 +105,8 @@ class ConfigurationTest {
             assertEquals(StoreConfig.Locking.URI_PATTERN, config.getLocking());
             assertTrue(config.isSessionBackupAsync());
             assertEquals(4096, config.getMaxValueSize());
+            assertEquals(List.of("first-signing-key-0123456789"), config.getSigningKeyList());
+            assertEquals("webapp.only.**;java.**;!*", config.getDeserializationFilter());
             assertEquals("1", new SessionClient().get(tomcat, "/count"));
             assertTrue(ours.at(Level.WARNING).isEmpty(), ours.dump());
         }
