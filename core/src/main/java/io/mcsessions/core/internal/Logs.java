@@ -11,13 +11,6 @@ public final class Logs {
     }
 
     public static System.Logger logger(String name) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(Logs.class.getClassLoader());
-        try {
-            return System.getLogger(name);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return CoreThreads.withCoreLoader(() -> System.getLogger(name));
     }
 }

@@ -28,13 +28,11 @@ public final class NodeRegistry {
     private final Map<String, SharedNode> nodes = new HashMap<>();
     private final LongSupplier nanoClock;
     private final ClientFactory clientFactory;
-    private final ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "mcsessions-node-probe");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService probes =
+            Executors.newSingleThreadScheduledExecutor(CoreThreads.daemon("mcsessions-node-probe"));
 
     NodeRegistry(LongSupplier nanoClock, ClientFactory clientFactory) {
+        CoreThreads.init();
         this.nanoClock = nanoClock;
         this.clientFactory = clientFactory;
     }

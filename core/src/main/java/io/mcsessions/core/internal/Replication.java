@@ -10,6 +10,7 @@ import io.mcsessions.core.internal.StoreCounters.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -438,8 +439,13 @@ public final class Replication {
         return (int) Math.min(Integer.MAX_VALUE, System.currentTimeMillis() / 1000 + seconds);
     }
 
-    private static void awaitAll(List<? extends CompletableFuture<?>> futures) {
-        // Every future is bounded by the operation timeout, so this wait is too.
-        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
+    private void awaitAll(List<? extends CompletableFuture<?>> futures) {
+        // Every future is bounded by the operation timeout already; the outer bound only guards against a bug.
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                .completeOnTimeout(null, timeoutMillis * 2 + 1000, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> null).join();
+        for (CompletableFuture<?> future : futures) {
+            future.completeExceptionally(new NodeFailure(NodeFailure.Kind.TIMEOUT, "no answer in time"));
+        }
     }
 }

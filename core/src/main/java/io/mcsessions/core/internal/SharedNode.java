@@ -104,19 +104,28 @@ public final class SharedNode {
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
-            if (error == null) {
-                health.recordAnswer();
-                result.complete(value);
-                return;
+            // Whatever the bookkeeping does, the caller's future completes: a request must never wait forever.
+            NodeFailure failure = error == null ? null : NodeFailure.of(error);
+            try {
+                if (failure == null) {
+                    health.recordAnswer();
+                } else {
+                    if (failure.kind() == NodeFailure.Kind.TIMEOUT) {
+                        timeouts.increment();
+                    } else if (failure.kind().countsAgainstNode()) {
+                        failures.increment();
+                    }
+                    health.recordFailure(failure, sentAt);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "node health bookkeeping failed for " + node.describe(), e);
+            } finally {
+                if (failure == null) {
+                    result.complete(value);
+                } else {
+                    result.completeExceptionally(failure);
+                }
             }
-            NodeFailure failure = NodeFailure.of(error);
-            if (failure.kind() == NodeFailure.Kind.TIMEOUT) {
-                timeouts.increment();
-            } else if (failure.kind().countsAgainstNode()) {
-                failures.increment();
-            }
-            health.recordFailure(failure, sentAt);
-            result.completeExceptionally(failure);
         });
         return result;
     }

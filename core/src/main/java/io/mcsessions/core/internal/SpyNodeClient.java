@@ -85,8 +85,9 @@ final class SpyNodeClient implements NodeClient {
             }
         };
         builder.setInitialObservers(List.of(observer));
-        MemcachedClient opened = new MemcachedClient(builder.build(),
-                List.of(new InetSocketAddress(node.host(), node.port())));
+        // Its IO thread lives as long as the node is used: it must not hold a web application's class loader.
+        MemcachedClient opened = CoreThreads.withCoreLoader(() -> new MemcachedClient(builder.build(),
+                List.of(new InetSocketAddress(node.host(), node.port()))));
         self.set(opened);
         return opened;
     }

@@ -30,11 +30,7 @@ public final class WriteBack {
         this.replication = replication;
         this.counters = counters;
         this.storeName = storeName;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "mcsessions-write-back " + storeName);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newSingleThreadExecutor(CoreThreads.daemon("mcsessions-write-back " + storeName));
     }
 
     /** Remembers a record no replica took; a newer pending record of the same session replaces it. */
