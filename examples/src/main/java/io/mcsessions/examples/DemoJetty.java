@@ -10,22 +10,14 @@ import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.NullSessionCacheFactory;
 
 /** An embedded Jetty 12.1 (ee11) running the sample application on the mcsessions SessionDataStore. */
-final class DemoJetty implements Instance {
-    static final String CONTEXT_PATH = "/shop";
+final class DemoJetty {
     /** Both pairs run on 127.0.0.1, and browsers share cookies across ports: the Jetty pair uses its own name. */
     static final String COOKIE = "JETTY_SESSION";
 
-    private final String name;
-    private final Server server;
-    private final int port;
-
-    private DemoJetty(String name, Server server, int port) {
-        this.name = name;
-        this.server = server;
-        this.port = port;
+    private DemoJetty() {
     }
 
-    static DemoJetty start(String name, int port, String memcachedNodes) throws Exception {
+    static Instance start(String name, int port, String memcachedNodes) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -45,7 +37,7 @@ final class DemoJetty implements Instance {
         server.addBean(sessions);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-        context.setContextPath(CONTEXT_PATH);
+        context.setContextPath(Instance.CONTEXT_PATH);
         context.setInitParameter("mcsessions.demo.instance", name);
         context.getSessionHandler().setSessionCookie(COOKIE);
         context.addServlet(CartServlet.class, "/");
@@ -53,25 +45,6 @@ final class DemoJetty implements Instance {
         context.addServlet(StatusServlet.class, "/status.json");
         server.setHandler(context);
         server.start();
-        return new DemoJetty(name, server, port);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String url() {
-        return "http://127.0.0.1:" + port + CONTEXT_PATH;
-    }
-
-    @Override
-    public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            System.err.println(name + " did not stop cleanly: " + e.getMessage());
-        }
+        return new Instance(name, port, server::stop);
     }
 }
