@@ -86,6 +86,9 @@ public class CounterServlet extends HttpServlet {
             case "/set":
                 req.getSession(true).setAttribute(req.getParameter("name"), req.getParameter("value"));
                 return "ok";
+            case "/big": // an attribute of kb kilobytes, to outgrow memcached's item size
+                req.getSession(true).setAttribute("big", new byte[Integer.parseInt(req.getParameter("kb")) * 1024]);
+                return "ok";
             case "/remove": {
                 HttpSession session = req.getSession(false);
                 if (session != null) {
