@@ -71,16 +71,22 @@ public final class WriteBack {
 
     void flush() {
         int written = 0;
-        for (SessionRecord record : pending.values()) {
-            // Conditional per replica: another instance may be writing this session back right now.
-            SaveResult.Outcome outcome = replication.writeIfNewer(record);
-            if (outcome == SaveResult.Outcome.DEGRADED) {
-                return; // nodes went away again; the next recovery retries
-            }
-            forget(record.id(), record.revision());
-            if (outcome == SaveResult.Outcome.STORED) {
-                counters.increment(Counter.WRITE_BACK);
-                written++;
+        // A request can replace a record with a newer one while a pass writes the older: pass again until done.
+        boolean progress = true;
+        while (progress && !pending.isEmpty()) {
+            progress = false;
+            for (SessionRecord record : pending.values()) {
+                // Conditional per replica: another instance may be writing this session back right now.
+                SaveResult.Outcome outcome = replication.writeIfNewer(record);
+                if (outcome == SaveResult.Outcome.DEGRADED) {
+                    return; // nodes went away again; the next recovery retries
+                }
+                forget(record.id(), record.revision());
+                progress = true;
+                if (outcome == SaveResult.Outcome.STORED) {
+                    counters.increment(Counter.WRITE_BACK);
+                    written++;
+                }
             }
         }
         if (written > 0) {
