@@ -61,8 +61,9 @@ class SignedValuesTest {
         long revision = Revisions.next(0);
         store.save(record("s", revision));
         assertFound(store.load("s"), "s", revision);
-        byte[] raw = StoreFixture.replicasOf(cluster, store, "s").get(0).get(StoreFixture.PREFIX + "s");
-        SessionEnvelope envelope = SessionEnvelope.decode(raw);
+        io.mcsessions.testing.MemcachedNode replica = StoreFixture.replicasOf(cluster, store, "s").get(0);
+        StoreFixture.await("the replica holds the copy", 5_000, () -> replica.get(StoreFixture.PREFIX + "s") != null);
+        SessionEnvelope envelope = SessionEnvelope.decode(replica.get(StoreFixture.PREFIX + "s"));
         assertTrue(envelope.isSigned());
         assertEquals(32, envelope.mac().length);
         assertEquals(0, logs.count(Level.INFO, "not signed"), logs.dump());
@@ -101,9 +102,14 @@ class SignedValuesTest {
 
         long revision = Revisions.next(0);
         store.save(record("mine", revision));
-        byte[] mine = cluster.node(0).get(StoreFixture.PREFIX + "mine");
-        byte[] copy = mine != null ? mine : cluster.node(1).get(StoreFixture.PREFIX + "mine");
-        cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "stolen", copy, 0));
+        // save returns on the first acknowledgement: wait until a node holds the copy before taking it raw.
+        byte[][] copy = new byte[1][];
+        StoreFixture.await("a node holds the signed copy", 5_000, () -> {
+            copy[0] = cluster.nodes().stream().map(node -> node.get(StoreFixture.PREFIX + "mine"))
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            return copy[0] != null;
+        });
+        cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "stolen", copy[0], 0));
         assertEquals(LoadResult.Outcome.ABSENT, store.load("stolen").outcome(), "a MAC is bound to its session");
         assertFound(store.load("mine"), "mine", revision);
     }
