@@ -3,6 +3,7 @@ package io.mcsessions.jetty;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.SessionInputFilter;
+import io.mcsessions.core.StorageKeyPrefixes;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
@@ -78,8 +79,8 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         name = storeName(_context);
         StoreConfig config = settings.newStoreConfig();
         config.setStoreName(name);
-        config.setStorageKeyPrefix(StorageKeys.prefix(settings.storageKeyPrefix(), _context.getCanonicalContextPath(),
-                _context.getVhost()));
+        config.setStorageKeyPrefix(StorageKeyPrefixes.forContext(settings.storageKeyPrefix(),
+                contextName(_context.getCanonicalContextPath(), _context.getVhost())));
         String worker = _context.getWorkerName();
         if (settings.writerId() == null && worker != null && !worker.isBlank()) {
             config.setWriterId(worker);
@@ -100,6 +101,12 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             // For status pages in the web application, as the Tomcat Manager does (ServletContext attribute).
             _context.getContext().setAttribute(STORE_ATTRIBUTE, store);
         }
+    }
+
+    /** As Jetty's own stores name a context: canonical path and virtual host. */
+    static String contextName(String canonicalContextPath, String vhost) {
+        return (canonicalContextPath == null ? "" : canonicalContextPath) + "_"
+                + (vhost == null ? SessionContext.NULL_VHOST : vhost);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionRecord;
 import io.mcsessions.core.StoreConfig;
+import io.mcsessions.core.StorageKeyPrefixes;
 import io.mcsessions.testing.MemcachedCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -193,8 +194,8 @@ class MemcachedSessionDataStoreSuiteTest extends AbstractSessionDataStoreTest {
     }
 
     private ReplicatedSessionStore store(SessionData data) {
-        String prefix = StorageKeys.prefix(StoreConfig.DEFAULT_STORAGE_KEY_PREFIX, data.getContextPath(),
-                data.getVhost());
+        String prefix = StorageKeyPrefixes.forContext(StoreConfig.DEFAULT_STORAGE_KEY_PREFIX,
+                MemcachedSessionDataStore.contextName(data.getContextPath(), data.getVhost()));
         return direct.computeIfAbsent(prefix, p -> {
             StoreConfig config = new StoreConfig();
             config.setMemcachedNodes(cluster.nodesString());

@@ -1,6 +1,7 @@
 package io.mcsessions.tomcat;
 
 import io.mcsessions.core.ConfigurationException;
+import io.mcsessions.core.StorageKeyPrefixes;
 import io.mcsessions.core.StoreConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -134,7 +135,7 @@ final class ManagerSettings {
     String storageKeyPrefix(String host, Context context) {
         String path = context.getPath().isEmpty() ? "/" : context.getPath();
         if (storageKeyPrefix == null) {
-            return sanitize("mcs:" + host + path + ":");
+            return StorageKeyPrefixes.forContext("mcs:", host + path);
         }
         if (!MSM_PREFIX_TOKENS.matcher(storageKeyPrefix).matches()) {
             return storageKeyPrefix; // the user's own value; core checks it
@@ -153,13 +154,6 @@ final class ManagerSettings {
                 prefix.append(part).append('_');
             }
         }
-        return sanitize(prefix.toString());
-    }
-
-    /** Printable ASCII without spaces, at most 100 characters: what memcached keys allow. */
-    static String sanitize(String prefix) {
-        StringBuilder clean = new StringBuilder(prefix.length());
-        prefix.chars().forEach(c -> clean.append(c > 0x20 && c < 0x7f ? (char) c : '_'));
-        return clean.length() <= MAX_PREFIX_LENGTH ? clean.toString() : clean.substring(0, MAX_PREFIX_LENGTH);
+        return StorageKeyPrefixes.plainOrHashed(prefix.toString(), MAX_PREFIX_LENGTH);
     }
 }

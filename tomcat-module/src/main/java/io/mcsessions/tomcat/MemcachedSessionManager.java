@@ -232,7 +232,7 @@ public class MemcachedSessionManager extends ManagerBase {
         }
         settings.warnAboutUnsupported(storeName);
         stopping = false;
-        store = startStore(candidate);
+        store = ReplicatedSessionStore.start(candidate);
         replicator = new SessionReplicator(this, store, new SessionCodec(JavaSessionSerializer.forConfig(candidate),
                 candidate.getClassFilter()),
                 candidate.isSessionBackupAsync());
@@ -243,22 +243,6 @@ public class MemcachedSessionManager extends ManagerBase {
         jmx.register(host, context.getPath());
         context.getServletContext().setAttribute(STORE_ATTRIBUTE, store);
         setState(LifecycleState.STARTING);
-    }
-
-    /**
-     * Starts the store with this jar's class loader as the thread's context loader: the memcached connection
-     * threads inherit it, and they are shared by every context naming the same nodes, so the web application's
-     * loader (which Tomcat binds while it starts a context) would stay pinned by them after the webapp stops.
-     */
-    private static ReplicatedSessionStore startStore(StoreConfig config) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(MemcachedSessionManager.class.getClassLoader());
-        try {
-            return ReplicatedSessionStore.start(config);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
     }
 
     /**
