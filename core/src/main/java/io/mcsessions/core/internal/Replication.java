@@ -64,33 +64,28 @@ public final class Replication {
 
     /** The nodes that hold the key's copies now: the first N of its preference list that are up. */
     List<StoreNode> replicasFor(String key) {
-        List<StoreNode> replicas = new ArrayList<>(redundancy);
+        List<StoreNode> up = upInPreferenceOrder(key);
+        return up.size() <= redundancy ? up : up.subList(0, redundancy);
+    }
+
+    private List<StoreNode> upInPreferenceOrder(String key) {
+        List<StoreNode> up = new ArrayList<>(nodes.size());
         for (StoreNode node : placement.preferenceList(key)) {
             if (node.shared().isUp()) {
-                replicas.add(node);
-                if (replicas.size() == redundancy) {
-                    break;
-                }
+                up.add(node);
             }
         }
-        return replicas;
+        return up;
     }
 
     /** What one replica answered to a read. */
     private record ReplicaRead(StoreNode node, NodeClient.Stored stored, SessionEnvelope envelope, boolean failed) {
-        boolean answered() {
-            return !failed;
-        }
     }
 
     /** The newest copy among the replicas, and what each replica answered. */
-    record Newest(SessionEnvelope envelope, byte[] bytes, List<ReplicaRead> reads) {
+    private record Newest(SessionEnvelope envelope, byte[] bytes, List<ReplicaRead> reads) {
         boolean anyFailed() {
             return reads.stream().anyMatch(ReplicaRead::failed);
-        }
-
-        boolean anyAnswered() {
-            return reads.stream().anyMatch(ReplicaRead::answered);
         }
     }
 
@@ -118,18 +113,13 @@ public final class Replication {
      * when none of them holds a copy, the other nodes that are up are asked too, so a copy written while the
      * replicas were down (and that they lost by restarting empty) is still found, and repaired onto them.
      */
-    Newest readNewest(String sessionId, String key) {
-        List<StoreNode> order = placement.preferenceList(key);
-        List<StoreNode> replicas = new ArrayList<>(redundancy);
-        List<StoreNode> others = new ArrayList<>();
-        for (StoreNode node : order) {
-            if (node.shared().isUp()) {
-                (replicas.size() < redundancy ? replicas : others).add(node);
-            }
-        }
-        if (replicas.isEmpty()) {
+    private Newest readNewest(String sessionId, String key) {
+        List<StoreNode> up = upInPreferenceOrder(key);
+        if (up.isEmpty()) {
             return null;
         }
+        List<StoreNode> replicas = up.subList(0, Math.min(redundancy, up.size()));
+        List<StoreNode> others = up.subList(replicas.size(), up.size());
         Newest newest = read(sessionId, key, replicas, List.of());
         if (newest.envelope() == null && !others.isEmpty()) {
             newest = read(sessionId, key, others, newest.reads());
