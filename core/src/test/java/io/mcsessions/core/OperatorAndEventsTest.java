@@ -44,6 +44,8 @@ class OperatorAndEventsTest {
         assertEquals(SaveResult.Outcome.STORED, store.save(record("s", revision)).outcome());
         cluster.node(1).restart();
         await("n2 is back up", 5_000, () -> stateOf(store, "n2") == NodeState.UP);
+        // The state changes first, then the thread that changed it tells the listeners.
+        await("the listeners heard it", 5_000, () -> events.size() >= 2);
 
         assertEquals(List.of(StoreEvent.Type.NODE_DOWN, StoreEvent.Type.NODE_UP),
                 events.stream().map(StoreEvent::type).toList());
