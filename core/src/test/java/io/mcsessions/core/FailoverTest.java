@@ -91,6 +91,20 @@ class FailoverTest {
                         .allMatch(node -> StoreFixture.rawRevision(node, id) == acknowledged.get(id))));
     }
 
+    @org.junit.jupiter.api.Test
+    void withFewerAnswersThanCopiesAMissIsUnavailableNotAbsent() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        long revision = Revisions.next(0);
+        store.save(record("known", revision));
+        cluster.node(0).kill();
+        cluster.node(1).kill();
+        StoreFixture.awaitWithTraffic(store, "n1 and n2 are down", 2_000,
+                () -> StoreFixture.stateOf(store, "n1") == NodeState.DOWN
+                        && StoreFixture.stateOf(store, "n2") == NodeState.DOWN);
+        // One node answering "nothing" cannot tell that a session is gone: its copies may be on the others.
+        assertEquals(LoadResult.Outcome.UNAVAILABLE, store.load("never-stored").outcome());
+    }
+
     private static void saveNext(ReplicatedSessionStore store, String id, Map<String, Long> acknowledged) {
         long revision = Revisions.next(acknowledged.getOrDefault(id, 0L));
         SaveResult result = store.save(record(id, revision));

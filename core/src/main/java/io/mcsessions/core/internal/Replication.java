@@ -87,13 +87,20 @@ public final class Replication {
         boolean anyFailed() {
             return reads.stream().anyMatch(ReplicaRead::failed);
         }
+
+        long answers() {
+            return reads.stream().filter(read -> !read.failed()).count();
+        }
     }
 
     public LoadResult load(String sessionId) {
         String key = keys.sessionKey(sessionId);
         Newest newest = readNewest(sessionId, key);
         if (newest == null || newest.envelope() == null) {
-            boolean unknown = newest == null || newest.anyFailed();
+            // "Absent" needs as many answers as a write leaves copies (or every node): fewer answers while
+            // other nodes are down or failing cannot rule out a copy on them.
+            boolean unknown = newest == null || newest.anyFailed()
+                    || newest.answers() < Math.min(redundancy, nodes.size());
             counters.increment(unknown ? Counter.LOAD_UNAVAILABLE : Counter.LOAD_ABSENT);
             return unknown ? LoadResult.unavailable() : LoadResult.absent();
         }
