@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * while the node has sent no answer at all since that operation was sent (a hung node: waiting for a second
  * timeout would only make a second request wait). Other failures (a slow answer while others flow, a server
  * error) take {@link #SOFT_FAILURE_THRESHOLD}, each within a retry interval of the one before. A node that is down is left alone for
- * {@code retryInterval}; then {@link #tryBeginProbe()} lets exactly one caller probe it.
+ * {@code retryInterval}; then {@link #tryBeginProbe()} lets exactly one caller probe it. A timeout across a stall
+ * of this JVM itself (garbage collection, a starved CPU) counts against no node.
  */
 public final class NodeHealth {
     /** Consecutive soft failures (slow or erroring while otherwise answering) that take a node down. */
@@ -44,7 +45,20 @@ public final class NodeHealth {
     /** When the node last left UP; written only by the thread that won that transition. */
     private volatile long wentDownNanos;
 
+    /** Tells whether the JVM itself stalled since a given time; the JVM-wide monitor unless a test says else. */
+    @FunctionalInterface
+    public interface StallDetector {
+        boolean stalledSince(long sinceNanos, long nowNanos);
+    }
+
+    private final StallDetector stalls;
+
     public NodeHealth(NodeAddress node, long retryIntervalMillis, LongSupplier nanoClock) {
+        this(node, retryIntervalMillis, nanoClock, StallMonitor.JVM::stalledSince);
+    }
+
+    public NodeHealth(NodeAddress node, long retryIntervalMillis, LongSupplier nanoClock, StallDetector stalls) {
+        this.stalls = stalls;
         this.node = node;
         this.retryIntervalNanos = retryIntervalMillis * 1_000_000L;
         this.nanoClock = nanoClock;
@@ -92,6 +106,9 @@ public final class NodeHealth {
         if (!failure.kind().countsAgainstNode()) {
             recordAnswer();
             return false;
+        }
+        if (failure.kind() == NodeFailure.Kind.TIMEOUT && stalls.stalledSince(sentAtNanos, nanoClock.getAsLong())) {
+            return false; // this JVM stalled while waiting: the answer may be unread in a socket, not missing
         }
         while (true) {
             Snapshot s = current.get();

@@ -27,7 +27,9 @@ class NodeHealthTest {
     final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final NodeHealth health = new NodeHealth(new NodeAddress("n2", "10.0.0.2", 11211), RETRY_MS, now::get);
+    private final java.util.concurrent.atomic.AtomicBoolean jvmStalled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final NodeHealth health = new NodeHealth(new NodeAddress("n2", "10.0.0.2", 11211), RETRY_MS, now::get,
+            (since, until) -> jvmStalled.get());
     private final List<String> transitions = new ArrayList<>();
 
     NodeHealthTest() {
@@ -59,6 +61,19 @@ class NodeHealthTest {
         advanceMillis(300);
         assertTrue(health.recordFailure(failure(NodeFailure.Kind.TIMEOUT), sent));
         assertEquals(NodeState.DOWN, health.state());
+    }
+
+    @Test
+    void aTimeoutAcrossAStallOfThisJvmCountsAgainstNoNode() {
+        jvmStalled.set(true);
+        for (int i = 0; i < 10; i++) {
+            long sent = now.get();
+            advanceMillis(300);
+            assertFalse(health.recordFailure(failure(NodeFailure.Kind.TIMEOUT), sent));
+        }
+        assertEquals(NodeState.UP, health.state());
+        health.recordFailure(failure(NodeFailure.Kind.UNREACHABLE), now.get());
+        assertEquals(NodeState.DOWN, health.state(), "a lost connection still counts");
     }
 
     @Test
