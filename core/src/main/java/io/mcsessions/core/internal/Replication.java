@@ -438,9 +438,14 @@ public final class Replication {
 
     private void awaitAll(List<? extends CompletableFuture<?>> futures) {
         // Every future is bounded by the operation timeout already; the outer bound only guards against a bug.
-        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
-                .completeOnTimeout(null, timeoutMillis * 2 + 1000, TimeUnit.MILLISECONDS)
-                .exceptionally(e -> null).join();
+        try {
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                    .get(timeoutMillis * 2 + 1000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a failed read is one replica less; a late one is marked below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (CompletableFuture<?> future : futures) {
             future.completeExceptionally(new NodeFailure(NodeFailure.Kind.TIMEOUT, "no answer in time"));
         }

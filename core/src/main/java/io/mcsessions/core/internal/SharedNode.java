@@ -103,7 +103,7 @@ public final class SharedNode {
             pending = CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, String.valueOf(e)));
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        pending.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+        OperationTimeouts.shared().within(pending, timeoutMillis).whenComplete((value, error) -> {
             // Whatever the bookkeeping does, the caller's future completes: a request must never wait forever.
             NodeFailure failure = error == null ? null : NodeFailure.of(error);
             try {
@@ -165,7 +165,7 @@ public final class SharedNode {
             scheduleProbe();
             return;
         }
-        client.probe().orTimeout(probeTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((ok, error) -> {
+        OperationTimeouts.shared().within(client.probe(), probeTimeoutMillis).whenComplete((ok, error) -> {
             if (error == null) {
                 health.probeSucceeded();
                 return;

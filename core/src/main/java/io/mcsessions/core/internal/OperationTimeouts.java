@@ -1,0 +1,103 @@
+package io.mcsessions.core.internal;
+
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Fails operations that outlive their timeout, on one daemon thread of the store's own.
+ *
+ * <p>Why not {@code CompletableFuture.orTimeout}: it schedules a task on the JDK's single shared timer for every
+ * operation and cancels it on every answer, a contended heap update twice per memcached operation; and whatever
+ * else in the JVM uses that timer can hold up our timeouts. Here every timeout value has a first-in-first-out
+ * queue, so the oldest operation is always at its head: registering is one lock-free append, an answer costs
+ * nothing, and the timer thread only looks at heads. A timeout fires at most {@value #TICK_MILLIS} ms late.
+ */
+public final class OperationTimeouts {
+
+    private static final System.Logger LOG = Logs.logger("io.mcsessions.core.OperationTimeouts");
+    static final long TICK_MILLIS = 5;
+    private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+    private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+    private static final OperationTimeouts SHARED = new OperationTimeouts();
+
+    private record Entry(long deadline, CompletableFuture<?> future) {
+    }
+
+    private final Map<Long, Queue<Entry>> queues = new ConcurrentHashMap<>();
+    private final Thread timer;
+    private volatile boolean idle;
+
+    private OperationTimeouts() {
+        timer = CoreThreads.daemon("mcsessions-operation-timeouts").newThread(this::run);
+        timer.start();
+    }
+
+    /** The one instance of this JVM (per class loader of the store). */
+    public static OperationTimeouts shared() {
+        return SHARED;
+    }
+
+    /**
+     * Completes {@code future} with a {@link TimeoutException} if it is not done within {@code timeoutMillis}.
+     *
+     * @return {@code future} itself
+     */
+    public <T> CompletableFuture<T> within(CompletableFuture<T> future, long timeoutMillis) {
+        if (future.isDone()) {
+            return future;
+        }
+        long timeoutNanos = Math.max(1, timeoutMillis) * 1_000_000L;
+        Queue<Entry> queue = queues.computeIfAbsent(timeoutNanos, t -> new ConcurrentLinkedQueue<>());
+        queue.offer(new Entry(System.nanoTime() + timeoutNanos, future));
+        if (idle) {
+            idle = false;
+            LockSupport.unpark(timer);
+        }
+        return future;
+    }
+
+    private void run() {
+        while (true) {
+            boolean pending = false;
+            long now = System.nanoTime();
+            for (Queue<Entry> queue : queues.values()) {
+                for (Entry head = queue.peek(); head != null; head = queue.peek()) {
+                    if (head.future().isDone()) {
+                        queue.poll();
+                    } else if (now - head.deadline() >= 0) {
+                        queue.poll();
+                        expire(head.future());
+                    } else {
+                        pending = true;
+                        break;
+                    }
+                }
+            }
+            if (pending) {
+                LockSupport.parkNanos(this, TICK_NANOS);
+            } else {
+                idle = true;
+                // An operation registered between the scan and this flag unparks us, or waits one idle period at
+                // most before the next scan; the long park only bounds that race.
+                if (queues.values().stream().allMatch(Queue::isEmpty)) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                }
+                idle = false;
+            }
+        }
+    }
+
+    private static void expire(CompletableFuture<?> future) {
+        try {
+            future.completeExceptionally(new TimeoutException("no answer within the operation timeout"));
+        } catch (RuntimeException | StackOverflowError e) {
+            // A dependent stage that throws must not stop the timer for every other operation.
+            LOG.log(System.Logger.Level.DEBUG, "a stage after an operation timeout failed", e);
+        }
+    }
+}
