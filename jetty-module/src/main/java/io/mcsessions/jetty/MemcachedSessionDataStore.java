@@ -56,6 +56,8 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
     /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
+    /** A store that would only move the access time is skipped this soon after this instance wrote the session. */
+    static final long ACCESS_ONLY_WRITE_WINDOW_MS = 1000;
     private static final ThreadLocal<SessionInputFilter> READING = new ThreadLocal<>();
 
     private final MemcachedSessionDataStoreFactory.Settings settings;
@@ -145,6 +147,10 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
+        long now = System.currentTimeMillis();
+        if (data instanceof MemcachedSessionData ours && ours.onlyTouchedSince(now, ACCESS_ONLY_WRITE_WINDOW_MS)) {
+            return;
+        }
         byte[] payload = SessionDataCodec.encode(data, serializedAttributes(data));
         long known = data instanceof MemcachedSessionData ours && ours.revision() > 0 ? ours.revision()
                 : copies.knownRevision(id);
@@ -153,6 +159,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
                 expirySeconds(data.getMaxInactiveMs()), payload);
         if (data instanceof MemcachedSessionData ours) {
             ours.revision(revision);
+            ours.written(now);
         }
         copies.save(record, data.getExpiry(), settings.sessionBackupAsync());
     }
