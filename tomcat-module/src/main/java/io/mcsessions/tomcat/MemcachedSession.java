@@ -26,6 +26,8 @@ final class MemcachedSession extends StandardSession {
     private boolean unsynced;
     /** The local copy was served while memcached could not answer; cleared by the next successful write. */
     private boolean servedDegraded;
+    /** Coalesced asynchronous writes: idle, one write in flight, or in flight with a newer change waiting. */
+    private int writing;
 
     MemcachedSession(Manager manager) {
         super(manager);
@@ -153,5 +155,33 @@ final class MemcachedSession extends StandardSession {
     @Override
     public int hashCode() {
         return System.identityHashCode(this);
+    }
+
+    /**
+     * Starts a coalesced write: true when none is in flight (the caller writes now); false when one is, and the
+     * newest state is then written once it is done.
+     */
+    synchronized boolean startWriting() {
+        if (writing == 0) {
+            writing = 1;
+            return true;
+        }
+        writing = 2;
+        return false;
+    }
+
+    /** Ends a coalesced write: true when a change came meanwhile and the caller must write again (still in flight). */
+    synchronized boolean finishWriting() {
+        if (writing == 2) {
+            writing = 1;
+            return true;
+        }
+        writing = 0;
+        return false;
+    }
+
+    /** Ends a coalesced write that failed unexpectedly, so that the next request writes again. */
+    synchronized void abandonWriting() {
+        writing = 0;
     }
 }

@@ -272,6 +272,9 @@ public class MemcachedSessionManager extends ManagerBase {
         }
         // Sessions live on in memcached: drop the local copies without ending them.
         sessions.clear();
+        if (replicator != null) {
+            replicator.close();
+        }
         if (store != null) {
             int pending = store.stats().pendingWriteBacks();
             if (pending > 0) {

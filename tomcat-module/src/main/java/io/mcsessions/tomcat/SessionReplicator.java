@@ -9,6 +9,8 @@ import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +29,8 @@ final class SessionReplicator {
     private final ReplicatedSessionStore store;
     private final SessionCodec codec;
     private final boolean writeAsync;
+    /** Sticky and asynchronous: writes of one session are coalesced, and the newest state is written next. */
+    private final ExecutorService coalescedWrites;
     private final String name;
     private final AtomicLong lastCodecWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
@@ -37,6 +41,25 @@ final class SessionReplicator {
         this.codec = codec;
         this.writeAsync = writeAsync;
         this.name = store.name();
+        this.coalescedWrites = writeAsync && manager.isSticky()
+                ? Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "mcsessions-writes " + name);
+                    thread.setDaemon(true);
+                    return thread;
+                })
+                : null;
+    }
+
+    /** Lets coalesced writes still waiting finish (each is bounded by the operation timeout), then stops. */
+    void close() {
+        if (coalescedWrites != null) {
+            coalescedWrites.shutdown();
+            try {
+                coalescedWrites.awaitTermination(store.config().getOperationTimeout() * 2, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -152,11 +175,11 @@ final class SessionReplicator {
             return null;
         }
         MemcachedSession session = manager.newLoadedSession(record, payload);
-        try {
-            session.loadedDigest(codec.encode(session).digest());
-        } catch (IOException | RuntimeException e) {
-            session.loadedDigest(null);
-        }
+        // The digest of the bytes as loaded, not of the session serialized again: one serialization less on every
+        // non-sticky request. Serializing what was read gives the same bytes (attributes are written in name
+        // order); where a class writes itself differently each time, the cost is one write too many, never a
+        // change left unwritten.
+        session.loadedDigest(SessionCodec.digest(record.payload()));
         return session;
     }
 
@@ -165,6 +188,39 @@ final class SessionReplicator {
      * refreshes its expiry. The future completes when the write is acknowledged (at once unless asynchronous).
      */
     CompletableFuture<?> requestEnded(MemcachedSession session) {
+        if (coalescedWrites == null) {
+            return writeIfChanged(session);
+        }
+        // Sticky with asynchronous writes: memcached holds copies for failover only, and the request does not wait.
+        // While a write of this session is in flight, later requests only mark it changed (no serialization, no
+        // memcached traffic); when the write is done, the newest state is written once. Under load the writes in
+        // flight last longer and more requests share one write, so writing never starves serving.
+        if (!session.startWriting()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return writeCoalesced(session);
+    }
+
+    private CompletableFuture<?> writeCoalesced(MemcachedSession session) {
+        CompletableFuture<?> written;
+        try {
+            written = writeIfChanged(session);
+        } catch (RuntimeException e) {
+            session.abandonWriting();
+            throw e;
+        }
+        return written.whenComplete((result, failure) -> {
+            if (session.finishWriting()) {
+                try {
+                    coalescedWrites.execute(() -> writeCoalesced(session));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    session.finishWriting(); // the context stops: memcached keeps the copy it has
+                }
+            }
+        });
+    }
+
+    private CompletableFuture<?> writeIfChanged(MemcachedSession session) {
         if (!session.isValidInternalState()) {
             return CompletableFuture.completedFuture(null);
         }
