@@ -104,14 +104,15 @@ public final class ReplicatedSessionStore implements AutoCloseable {
 
     private void awaitFirstConnections() {
         long wait = Math.min(config.getOperationTimeout(), MAX_CONNECT_WAIT_MILLIS);
-        List<CompletableFuture<Boolean>> connected = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
         for (StoreNode node : nodes) {
-            connected.add(node.shared().firstConnection().thenApply(ignored -> true)
-                    .completeOnTimeout(false, wait, TimeUnit.MILLISECONDS));
-        }
-        for (int i = 0; i < nodes.size(); i++) {
-            if (!connected.get(i).join()) {
-                nodes.get(i).shared().health().unreachableAtStart("no connection within " + wait + " ms at start");
+            try {
+                node.shared().firstConnection().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                node.shared().health().unreachableAtStart("no connection within " + wait + " ms at start");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

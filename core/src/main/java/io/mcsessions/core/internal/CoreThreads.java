@@ -1,8 +1,6 @@
 package io.mcsessions.core.internal;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Threads and objects created under the store's own class loader. A thread inherits the context class loader
@@ -11,11 +9,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CoreThreads {
     private static final ClassLoader CORE = CoreThreads.class.getClassLoader();
-
-    static {
-        // The JDK runs every orTimeout on one shared thread, started by whoever asks first: let that be us.
-        withCoreLoader(() -> new CompletableFuture<Void>().orTimeout(1, TimeUnit.NANOSECONDS));
-    }
 
     private CoreThreads() {
     }
@@ -46,10 +39,5 @@ public final class CoreThreads {
     @FunctionalInterface
     public interface ThrowingSupplier<T, E extends Exception> {
         T get() throws E;
-    }
-
-    /** Forces the class to initialize (and so the JDK's timeout thread to start under the store's loader). */
-    static void init() {
-        // the static initializer did the work
     }
 }

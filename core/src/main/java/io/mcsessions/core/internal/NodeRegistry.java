@@ -32,7 +32,6 @@ public final class NodeRegistry {
             Executors.newSingleThreadScheduledExecutor(CoreThreads.daemon("mcsessions-node-probe"));
 
     NodeRegistry(LongSupplier nanoClock, ClientFactory clientFactory) {
-        CoreThreads.init();
         this.nanoClock = nanoClock;
         this.clientFactory = clientFactory;
     }
