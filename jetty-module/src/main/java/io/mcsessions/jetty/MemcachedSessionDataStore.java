@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,9 +57,9 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
 
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
-    /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
     /** A store that would only move the access time is skipped this soon after this instance wrote the session. */
     static final long ACCESS_ONLY_WRITE_WINDOW_MS = 1000;
+    /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
     private static final ThreadLocal<SessionInputFilter> READING = new ThreadLocal<>();
 
     private final MemcachedSessionDataStoreFactory.Settings settings;
@@ -200,6 +202,14 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     /** Sessions of other contexts expire in memcached by their TTL; there is nothing to sweep. */
     @Override
     public void doCleanOrphans(long time) {
+    }
+
+    /** Jetty's format, written without asking a class loader to look up every value's class (see AttributeWriter). */
+    @Override
+    protected void serializeAttributes(SessionData data, OutputStream os) throws Exception {
+        try (ObjectOutputStream out = newObjectOutputStream(os)) {
+            AttributeWriter.write(data, out);
+        }
     }
 
     /** Jetty's class-loading stream, held to the limits and the {@code deserializationFilter}. */
