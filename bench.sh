@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark (JMH for core, then the end-to-end load runs) and rewrites docs/BENCHMARKS.md and
-# docs/benchmarks.svg. About 12 minutes on a 2-core machine; run it with nothing else busy.
+# docs/benchmarks.svg. About 13 minutes on a 2-core machine; run it with nothing else busy.
 # Options go to the runner: --quick (seconds instead of minutes, report under benchmarks/runner/target),
 # --skip-jmh, --only=setup1,setup2 (or 'paused'), --output=FILE.
 set -euo pipefail

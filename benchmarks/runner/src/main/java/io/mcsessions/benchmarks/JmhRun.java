@@ -19,6 +19,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /** Runs the JMH benchmarks of core (serialization, save+load, the raw spymemcached floor). */
 final class JmhRun {
 
+    /** Measured iterations of 1 s per benchmark: enough for a usable error bar on a noisy 2-core machine. */
+    static final int MEASURED_ITERATIONS = 10;
+
     /**
      * One benchmark result.
      *
@@ -50,7 +53,7 @@ final class JmhRun {
             System.setProperty(Nodes.PROPERTY, nodes);
         } else {
             options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+                    .measurementIterations(MEASURED_ITERATIONS).measurementTime(TimeValue.seconds(1));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         List<Row> rows = new ArrayList<>();

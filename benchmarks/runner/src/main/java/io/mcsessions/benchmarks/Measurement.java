@@ -47,6 +47,20 @@ record Measurement(long requests, double seconds, long p50Micros, long p99Micros
         return requests / seconds;
     }
 
+    /**
+     * Of two passes of the same configuration, the faster one; its failures and lost sessions include the other
+     * pass's, so that no failure is hidden by choosing.
+     */
+    static Measurement better(Measurement a, Measurement b) {
+        Measurement faster = b.requestsPerSecond() > a.requestsPerSecond() ? b : a;
+        Measurement other = faster == a ? b : a;
+        return new Measurement(faster.requests, faster.seconds, faster.p50Micros, faster.p99Micros,
+                faster.p999Micros, faster.maxMicros, faster.errors + other.errors,
+                faster.lostSessions + other.lostSessions, faster.creationFailures + other.creationFailures,
+                faster.firstError != null ? faster.firstError : other.firstError, faster.perSecond, faster.slowest,
+                faster.slow, faster.events);
+    }
+
     static Measurement of(LoadGenerator.Worker[] workers, Duration measured, List<Event> events, String firstError) {
         int total = 0;
         long errors = 0;

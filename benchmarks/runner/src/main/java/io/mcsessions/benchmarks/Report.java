@@ -82,7 +82,7 @@ final class Report {
                 counter and a 1 KB attribute; every request increments the counter, so every request writes the \
                 session. %d sessions are created first; then %d keep-alive connections (a Java load generator in \
                 the runner's JVM, on the same machine) each send one request after the other for a random \
-                session: %d s of warm-up, then %d s measured. Three memcached nodes on 127.0.0.1 (one thread each, \
+                session: %d s of warm-up, then %d s measured. %s Three memcached nodes on 127.0.0.1 (one thread each, \
                 flushed between configurations). mcsessions and msm use their defaults apart from the settings \
                 each row names.
                 - "× ceiling" divides a row's requests/s by the in-memory ceiling of the same run: Tomcat 11's \
@@ -93,8 +93,12 @@ final class Report {
                 - JMH: %s.
                 """, String.join(" ", ServerProcess.JVM_OPTIONS), RunBenchmarks.SESSIONS, RunBenchmarks.CONNECTIONS,
                 timing.warmup().toSeconds(), timing.measured().toSeconds(),
+                timing.passes() == 1 ? "" : "Every configuration runs " + timing.passes() + " times (one pass over "
+                        + "all, then the next) and the faster pass is shown: a shared 2-core machine now and then "
+                        + "runs one pass at half speed. Errors and lost sessions count every pass.",
                 options.quick() ? "one 200 ms iteration in the runner's JVM" : "one fork, 3 x 1 s warm-up, "
-                        + "5 x 1 s measured, average time per operation; store benchmarks on the same three nodes"));
+                        + JmhRun.MEASURED_ITERATIONS + " x 1 s measured, average time per operation; store "
+                        + "benchmarks on the same three nodes"));
         goals(md);
         endToEnd(md);
         pausedNode(md);
