@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The documented bound: an operation that times out while the node has answered nothing since it was sent
  * takes the node down at once, so only the operations already waiting on the node at that moment wait the
  * full timeout: for one caller at most 2 (a read that was waiting plus a write whose replica ack was still
- * outstanding; writes return on the first ack so they rarely wait at all).
+ * outstanding; writes return on the first ack so they rarely wait at all). Operations sent later and still
+ * waiting when the node goes down are released at that moment.
  */
 class HungNodeTest {
     private static final int OPERATIONS = 300;
@@ -72,5 +78,49 @@ class HungNodeTest {
         long probesAllowed = pausedMillis / StoreFixture.RETRY_MS + 2;
         assertTrue(getsWhileDown <= 2 + probesAllowed, "the hung node received " + getsWhileDown + " reads over "
                 + pausedMillis + " ms while " + more + " loads ran; expected at most 2 plus one probe per interval");
+    }
+
+    @Test
+    void operationsWaitingOnANodeWhenItIsTakenDownAreReleasedAtOnce() throws Exception {
+        long timeoutMillis = 2_000;
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), c -> {
+            c.setRedundancy(2);
+            c.setOperationTimeout(timeoutMillis);
+        });
+        MemcachedNode hung = cluster.node(0);
+        List<String> onHungNode = new ArrayList<>();
+        Map<String, Long> revisions = new HashMap<>();
+        for (int i = 0; onHungNode.size() < 2; i++) {
+            String id = "w" + i;
+            revisions.put(id, Revisions.next(0));
+            store.save(record(id, revisions.get(id)));
+            if (StoreFixture.replicasOf(cluster, store, id).contains(hung)) {
+                onHungNode.add(id);
+            }
+        }
+
+        hung.pause();
+        CompletableFuture<Long> first = loadedAt(store, onHungNode.get(0), revisions);
+        Thread.sleep(timeoutMillis / 2);
+        CompletableFuture<Long> second = loadedAt(store, onHungNode.get(1), revisions);
+
+        // The first load's timeout takes the node down (nothing answered since it was sent). The second load was
+        // sent half a timeout later: it must not wait out its own timeout on a node that is already down.
+        long firstDone = first.get(10, TimeUnit.SECONDS);
+        long secondDone = second.get(10, TimeUnit.SECONDS);
+        assertEquals(NodeState.DOWN, stateOf(store, "n1"));
+        long secondWaitedMillis = TimeUnit.NANOSECONDS.toMillis(secondDone - firstDone);
+        assertTrue(secondWaitedMillis < timeoutMillis / 4, "the second load ended " + secondWaitedMillis
+                + " ms after the node went down");
+    }
+
+    /** Loads the session on another thread; completes with the time it was found (fails if it was not). */
+    private static CompletableFuture<Long> loadedAt(ReplicatedSessionStore store, String id,
+                                                    Map<String, Long> revisions) {
+        return CompletableFuture.supplyAsync(() -> {
+            LoadResult loaded = store.load(id);
+            StoreFixture.assertFound(loaded, id, revisions.get(id));
+            return System.nanoTime();
+        });
     }
 }

@@ -3,7 +3,9 @@ package io.mcsessions.core.internal;
 import io.mcsessions.core.NodeAddress;
 import io.mcsessions.core.NodeState;
 import io.mcsessions.core.NodeStatus;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,8 @@ public final class SharedNode {
     private final LongAdder failures = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final AtomicBoolean authenticationReported = new AtomicBoolean();
+    /** Callers' futures of the operations sent and not yet answered: released at once when the node goes down. */
+    private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     private final String username;
     int references;
 
@@ -44,6 +48,7 @@ public final class SharedNode {
         this.health = new NodeHealth(node, retryIntervalMillis, nanoClock);
         this.health.addListener((h, from, to, reason) -> {
             if (to == NodeState.DOWN) {
+                releaseWaiting(reason);
                 scheduleProbe();
             } else if (to == NodeState.UP) {
                 authenticationReported.set(false);
@@ -103,6 +108,7 @@ public final class SharedNode {
             pending = CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, String.valueOf(e)));
         }
         CompletableFuture<T> result = new CompletableFuture<>();
+        waiting.add(result);
         OperationTimeouts.shared().within(pending, timeoutMillis).whenComplete((value, error) -> {
             // Whatever the bookkeeping does, the caller's future completes: a request must never wait forever.
             NodeFailure failure = error == null ? null : NodeFailure.of(error);
@@ -120,6 +126,7 @@ public final class SharedNode {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "node health bookkeeping failed for " + node.describe(), e);
             } finally {
+                waiting.remove(result);
                 if (failure == null) {
                     result.complete(value);
                 } else {
@@ -128,6 +135,19 @@ public final class SharedNode {
             }
         });
         return result;
+    }
+
+    /**
+     * The node was just taken down (a hung node, typically): the operations still waiting on it would each wait
+     * out the full timeout, and the requests behind them with them. They fail now, as the timeout would have
+     * failed them: their outcome on the node is unknown, and every caller goes on with the other replicas.
+     */
+    private void releaseWaiting(String reason) {
+        for (CompletableFuture<?> result : waiting) {
+            waiting.remove(result);
+            result.completeExceptionally(new NodeFailure(NodeFailure.Kind.TIMEOUT,
+                    "no answer before the node was taken down (" + reason + ")"));
+        }
     }
 
     /** The node's state and counters, named as one store configured it. */
