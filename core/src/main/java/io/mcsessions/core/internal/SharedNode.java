@@ -111,6 +111,8 @@ public final class SharedNode {
         waiting.add(result);
         OperationTimeouts.shared().within(pending, timeoutMillis).whenComplete((value, error) -> {
             // Whatever the bookkeeping does, the caller's future completes: a request must never wait forever.
+            // Out of the waiting set first: if this very failure takes the node down, it keeps its own reason.
+            waiting.remove(result);
             NodeFailure failure = error == null ? null : NodeFailure.of(error);
             try {
                 if (failure == null) {
@@ -126,7 +128,6 @@ public final class SharedNode {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "node health bookkeeping failed for " + node.describe(), e);
             } finally {
-                waiting.remove(result);
                 if (failure == null) {
                     result.complete(value);
                 } else {
