@@ -16,6 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * else in the JVM uses that timer can hold up our timeouts. Here every timeout value has a first-in-first-out
  * queue, so the oldest operation is always at its head: registering is one lock-free append, an answer costs
  * nothing, and the timer thread only looks at heads. A timeout fires at most {@value #TICK_MILLIS} ms late.
+ *
+ * <p>A timeout that falls due across a stall of this JVM (a stop-the-world collection, a paused virtual machine)
+ * does not fire: the answer may be sitting unread in a socket, or the node was paused along with us and answers
+ * as soon as it runs again. The operation gets one more timeout from the moment the stall is noticed, up to
+ * {@value #MAX_EXTENSIONS} times; without that, a one-second pause of the machine failed every read in flight,
+ * and a non-sticky container then served its own, older copy of those sessions.
  */
 public final class OperationTimeouts {
 
@@ -23,16 +29,21 @@ public final class OperationTimeouts {
     static final long TICK_MILLIS = 5;
     private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
     private static final long IDLE_PARK_NANOS = 1_000_000_000L;
-    private static final OperationTimeouts SHARED = new OperationTimeouts();
+    /** How many more timeouts an operation gets for stalls of this JVM while it waited. */
+    static final int MAX_EXTENSIONS = 2;
+    private static final OperationTimeouts SHARED = new OperationTimeouts(StallMonitor.JVM::stalledSince);
 
-    private record Entry(long deadline, CompletableFuture<?> future) {
+    /** One operation's current waiting window: from {@code since} to {@code deadline}. */
+    private record Entry(long since, long deadline, int extensions, CompletableFuture<?> future) {
     }
 
     private final Map<Long, Queue<Entry>> queues = new ConcurrentHashMap<>();
+    private final NodeHealth.StallDetector stalls;
     private final Thread timer;
     private volatile boolean idle;
 
-    private OperationTimeouts() {
+    OperationTimeouts(NodeHealth.StallDetector stalls) {
+        this.stalls = stalls;
         timer = CoreThreads.daemon("mcsessions-operation-timeouts").newThread(this::run);
         timer.start();
     }
@@ -53,7 +64,8 @@ public final class OperationTimeouts {
         }
         long timeoutNanos = Math.max(1, timeoutMillis) * 1_000_000L;
         Queue<Entry> queue = queues.computeIfAbsent(timeoutNanos, t -> new ConcurrentLinkedQueue<>());
-        queue.offer(new Entry(System.nanoTime() + timeoutNanos, future));
+        long now = System.nanoTime();
+        queue.offer(new Entry(now, now + timeoutNanos, 0, future));
         if (idle) {
             idle = false;
             LockSupport.unpark(timer);
@@ -65,13 +77,19 @@ public final class OperationTimeouts {
         while (true) {
             boolean pending = false;
             long now = System.nanoTime();
-            for (Queue<Entry> queue : queues.values()) {
+            for (Map.Entry<Long, Queue<Entry>> timeout : queues.entrySet()) {
+                Queue<Entry> queue = timeout.getValue();
                 for (Entry head = queue.peek(); head != null; head = queue.peek()) {
                     if (head.future().isDone()) {
                         queue.poll();
                     } else if (now - head.deadline() >= 0) {
                         queue.poll();
-                        expire(head.future());
+                        if (head.extensions() < MAX_EXTENSIONS && stalls.stalledSince(head.since(), now)) {
+                            // Later than every deadline already queued, so the queue stays in deadline order.
+                            queue.offer(new Entry(now, now + timeout.getKey(), head.extensions() + 1, head.future()));
+                        } else {
+                            expire(head.future());
+                        }
                     } else {
                         pending = true;
                         break;

@@ -437,14 +437,26 @@ public final class Replication {
     }
 
     private void awaitAll(List<? extends CompletableFuture<?>> futures) {
-        // Every future is bounded by the operation timeout already; the outer bound only guards against a bug.
-        try {
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
-                    .get(timeoutMillis * 2 + 1000, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // a failed read is one replica less; a late one is marked below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // Every future is bounded by the operation timeout already (extended across stalls of this JVM); the outer
+        // bound only guards against a bug, and is extended across a stall likewise.
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
+        long since = System.nanoTime();
+        for (int extensions = 0; ; extensions++) {
+            try {
+                all.get(timeoutMillis * 2 + 1000, TimeUnit.MILLISECONDS);
+                break;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break; // a failed read is one replica less
+            } catch (java.util.concurrent.TimeoutException e) {
+                long now = System.nanoTime();
+                if (extensions == OperationTimeouts.MAX_EXTENSIONS || !StallMonitor.JVM.stalledSince(since, now)) {
+                    break; // a late one is marked below
+                }
+                since = now;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         for (CompletableFuture<?> future : futures) {
             future.completeExceptionally(new NodeFailure(NodeFailure.Kind.TIMEOUT, "no answer in time"));

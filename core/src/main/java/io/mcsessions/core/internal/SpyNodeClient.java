@@ -45,8 +45,11 @@ final class SpyNodeClient implements NodeClient {
                 .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                 .setFailureMode(FailureMode.Cancel)
                 .setDaemon(true)
-                // The store times operations out itself; the client's own timeout only cleans up behind it.
-                .setOpTimeout(Math.max(settings.operationTimeoutMillis() * 2, 1000))
+                // The store times operations out itself (and cancels them here). The client's own timeout drops
+                // an operation still unsent when it expires; it must not fire before ours, which waits longer
+                // across a stall of this JVM: after a paused machine resumes, the operations queued before the
+                // pause are sent, not failed.
+                .setOpTimeout(Math.max(settings.operationTimeoutMillis() * 10, 10_000))
                 .setMaxReconnectDelay(Math.max(1, TimeUnit.MILLISECONDS.toSeconds(settings.retryIntervalMillis())))
                 .setUseNagleAlgorithm(false)
                 .setShouldOptimize(false)
