@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.FaultProxy;
+import io.mcsessions.testing.MachinePause;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
 import java.io.IOException;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The chaos suite: two Tomcats, three memcached nodes (the third behind a fault proxy), two copies per session,
- * 32 clients for 60 seconds while faults are scripted: kill -9, restart empty, SIGSTOP/SIGCONT (stale data),
- * connection resets and latency through the proxy, and every node down (clients stay on the instance that served
+ * 32 clients for 60 seconds while faults are scripted: kill -9, restart empty, a pause of the whole machine,
+ * SIGSTOP/SIGCONT (stale data), connection resets and latency through the proxy, and every node down (clients stay on the instance that served
  * them last during that phase). Every client checks that its counter only ever goes up by one. The report is
  * printed and written to {@code target/chaos-report.md}; any non-zero failure count fails the test.
  */
@@ -108,6 +109,8 @@ class ChaosTest {
             try {
                 if (sinceInvalidation == INVALIDATE_EVERY && !stayOnLastInstance) {
                     post(browser, tomcat.url() + "/api/session/invalidate");
+                    // The instance that served it last: if every node dies now, only this one knows it ended.
+                    last = which;
                     invalidations.incrementAndGet();
                     sinceInvalidation = 0;
                     expected = 0;
@@ -154,6 +157,8 @@ class ChaosTest {
         List<MemcachedNode> nodes = cluster.nodes();
         at(start, 5, timeline, "kill -9 n1", () -> nodes.get(0).kill());
         at(start, 11, timeline, "restart n1 empty", () -> nodes.get(0).restart());
+        at(start, 14, timeline, "1 s pause of the whole machine (this JVM and every node)",
+                () -> MachinePause.pause(Duration.ofSeconds(1), nodes));
         at(start, 17, timeline, "SIGSTOP n2", () -> nodes.get(1).pause());
         at(start, 23, timeline, "SIGCONT n2 (stale copies)", () -> nodes.get(1).resume());
         at(start, 29, timeline, "reset every connection to n3 (proxy)", proxy::resetConnections);
@@ -163,7 +168,7 @@ class ChaosTest {
         at(start, 40, timeline, "n3 back to normal (proxy)", proxy::passThrough);
         at(start, 44, timeline, "every node down: clients stay on the Tomcat that served them last", () -> {
             stayOnLastInstance = true;
-            nodes.forEach(MemcachedNode::kill);
+            cluster.killAll();
         });
         at(start, 50, timeline, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
         at(start, 51, timeline, "clients alternate again once both Tomcats have written their sessions back",

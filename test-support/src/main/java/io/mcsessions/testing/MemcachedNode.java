@@ -139,6 +139,14 @@ public final class MemcachedNode {
         forget(current);
     }
 
+    /** Sends SIGKILL and returns at once; {@link #kill()} then waits for the process and forgets it. */
+    synchronized void sendKill() {
+        Process current = process;
+        if (current != null) {
+            current.destroyForcibly();
+        }
+    }
+
     /** Kills the process if it runs, then starts a new, empty one on the same port. */
     public synchronized void restart() {
         kill();
