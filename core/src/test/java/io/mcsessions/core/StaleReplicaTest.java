@@ -73,6 +73,57 @@ class StaleReplicaTest {
         assertTrue(store.stats().counters().get("repair") > 0);
     }
 
+    /**
+     * Two failures in a row, the replicas back one after the other: the copy written while both were away lives
+     * only on the node that stood in for them, and each returning replica holds an older one. Without reading
+     * past a replica that came back recently, the load returned the second replica's older copy.
+     */
+    @Test
+    void replicasBackOneAfterTheOtherNeverHideTheCopyWrittenWhileBothWereAway() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        String id = "staggered";
+        long first = Revisions.next(0);
+        store.save(record(id, first));
+        List<String> replicas = store.inspect(id).stream().filter(ReplicaInfo::preferred)
+                .map(r -> r.node().id()).toList();
+        String a = replicas.get(0);
+        String b = replicas.get(1);
+
+        store.markNodeDown(a);
+        long second = Revisions.next(first);
+        assertEquals(SaveResult.Outcome.STORED, store.save(record(id, second)).outcome());
+        store.markNodeDown(b);
+        long third = Revisions.next(second);
+        assertEquals(SaveResult.Outcome.STORED, store.save(record(id, third)).outcome());
+        store.markNodeUp(a);
+        await(a + " is back up", 2_000, () -> stateOf(store, a) == NodeState.UP);
+        store.markNodeUp(b);
+        await(b + " is back up", 2_000, () -> stateOf(store, b) == NodeState.UP);
+
+        assertFound(store.load(id), id, third);
+        for (String replica : replicas) {
+            MemcachedNode node = cluster.node(Integer.parseInt(replica.substring(1)) - 1);
+            await(replica + " repaired", 2_000, () -> rawRevision(node, id) == third);
+        }
+    }
+
+    @Test
+    void inASteadyStateALoadAsksOnlyTheReplicas() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        String id = "steady";
+        long revision = Revisions.next(0);
+        store.save(record(id, revision));
+        MemcachedNode other = cluster.nodes().stream()
+                .filter(node -> !replicasOf(cluster, store, id).contains(node)).findFirst().orElseThrow();
+        long getsBefore = Long.parseLong(other.stats().get("cmd_get"));
+
+        for (int i = 0; i < 20; i++) {
+            assertFound(store.load(id), id, revision);
+        }
+
+        assertEquals(getsBefore, Long.parseLong(other.stats().get("cmd_get")), "reads sent to the third node");
+    }
+
     @Test
     void aSessionInvalidatedWhileAReplicaWasPausedNeverLoadsAgain() {
         ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);

@@ -44,6 +44,10 @@ public final class NodeHealth {
     private volatile long lastAnswerNanos;
     /** When the node last left UP; written only by the thread that won that transition. */
     private volatile long wentDownNanos;
+    /** When the node last came (back) up; only meaningful once {@link #cameUp} is set. */
+    private volatile long upSinceNanos;
+    /** Whether the node ever came up after being down; until then it has been up since this JVM first used it. */
+    private volatile boolean cameUp;
 
     /** Tells whether the JVM itself stalled since a given time; the JVM-wide monitor unless a test says else. */
     @FunctionalInterface
@@ -82,6 +86,14 @@ public final class NodeHealth {
     /** Whether requests may use the node. */
     public boolean isUp() {
         return current.get().state() == NodeState.UP;
+    }
+
+    /**
+     * Whether the node is up and has been since {@code sinceNanos} (or since this JVM first used it): every write
+     * meant for it in that time reached it, or was counted as its failure.
+     */
+    public boolean upContinuouslySince(long sinceNanos) {
+        return isUp() && (!cameUp || upSinceNanos - sinceNanos <= 0);
     }
 
     public void addListener(TransitionListener listener) {
@@ -225,6 +237,11 @@ public final class NodeHealth {
 
     private boolean transition(Snapshot from, NodeState to, String reason) {
         long now = nanoClock.getAsLong();
+        if (to == NodeState.UP) {
+            // Before the node shows as up, so no reader takes it for up all along; a lost race only errs early.
+            upSinceNanos = now;
+            cameUp = true;
+        }
         if (!current.compareAndSet(from, new Snapshot(to, now, System.currentTimeMillis(), reason))) {
             return false;
         }

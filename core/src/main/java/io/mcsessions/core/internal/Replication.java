@@ -28,6 +28,10 @@ public final class Replication {
     private static final int THIRTY_DAYS_SECONDS = 30 * 24 * 3600;
     /** Tombstones outlive any copy they shadow: a copy lives at most max-inactive after its last write. */
     private static final int TOMBSTONE_MARGIN_SECONDS = 60;
+    /** The shortest settle window: the servlet default session timeout. */
+    private static final int MIN_SETTLE_SECONDS = 30 * 60;
+    /** The longest settle window, also for sessions that never expire. */
+    private static final int MAX_SETTLE_SECONDS = 24 * 3600;
 
     private final List<StoreNode> nodes;
     private final ReplicaPlacement<StoreNode> placement;
@@ -42,6 +46,12 @@ public final class Replication {
     private final RateLimitedLog oversizedValues;
     private final RateLimitedLog badSignatures;
     private final EnvelopeSigner signer;
+    private final java.util.function.LongSupplier nanoClock;
+    /**
+     * How long a copy written while a node was away can stay the newest one: the longest session life this store
+     * wrote, within {@link #MIN_SETTLE_SECONDS} and {@link #MAX_SETTLE_SECONDS}.
+     */
+    private final AtomicInteger settleSeconds = new AtomicInteger(MIN_SETTLE_SECONDS);
 
     public Replication(List<StoreNode> nodes, int redundancy, long timeoutMillis, int maxValueSize, SessionKeys keys,
                        StoreCounters counters, String storeName, String writerId, EnvelopeSigner signer,
@@ -60,6 +70,7 @@ public final class Replication {
         this.oversizedValues = new RateLimitedLog(log, 60_000, nanoClock);
         this.badSignatures = new RateLimitedLog(log, 60_000, nanoClock);
         this.signer = signer;
+        this.nanoClock = nanoClock;
     }
 
     /** The nodes that hold the key's copies now: the first N of its preference list that are up. */
@@ -116,22 +127,44 @@ public final class Replication {
     }
 
     /**
-     * The newest envelope (possibly a tombstone), or null when no node is up. The replicas are asked first;
-     * when none of them holds a copy, the other nodes that are up are asked too, so a copy written while the
-     * replicas were down (and that they lost by restarting empty) is still found, and repaired onto them.
+     * The newest envelope (possibly a tombstone), or null when no node is up. The replicas are asked first, and
+     * with them any node further down the list that may hold a newer copy because a replica came back recently
+     * (see {@link #readThrough}). When none of them holds a copy, the other nodes that are up are asked too, so a
+     * copy written while the replicas were down (and that they lost by restarting empty) is still found, and
+     * repaired onto them.
      */
     private Newest readNewest(String sessionId, String key) {
         List<StoreNode> up = upInPreferenceOrder(key);
         if (up.isEmpty()) {
             return null;
         }
-        List<StoreNode> replicas = up.subList(0, Math.min(redundancy, up.size()));
-        List<StoreNode> others = up.subList(replicas.size(), up.size());
-        Newest newest = read(sessionId, key, replicas, List.of());
+        long settledSince = nanoClock.getAsLong() - TimeUnit.SECONDS.toNanos(settleSeconds.get());
+        int end = readThrough(up, redundancy, node -> node.shared().health().upContinuouslySince(settledSince));
+        List<StoreNode> first = up.subList(0, end);
+        List<StoreNode> others = up.subList(end, up.size());
+        Newest newest = read(sessionId, key, first, List.of());
         if (newest.envelope() == null && !others.isEmpty()) {
             newest = read(sessionId, key, others, newest.reads());
         }
         return newest;
+    }
+
+    /**
+     * How many of the up nodes (in the key's preference order) a read asks: through the N-th one that has been up
+     * for the whole settle window. All that time those N were up and ahead of every node after them, so every
+     * write went to nodes no further down; the newest copy is among the nodes asked. In a steady state that is
+     * exactly the N replicas. After a node came back it is one or more nodes more, for keys whose replicas
+     * include it: the newest copy may sit on the node that stood in for it (and the node that came back may hold
+     * an older one, or a second node may have been away meanwhile). Fewer than N such nodes: every node that is up.
+     */
+    static <T> int readThrough(List<T> up, int redundancy, java.util.function.Predicate<T> upAllWindow) {
+        int settled = 0;
+        for (int i = 0; i < up.size(); i++) {
+            if (upAllWindow.test(up.get(i)) && ++settled == redundancy) {
+                return i + 1;
+            }
+        }
+        return up.size();
     }
 
     private Newest read(String sessionId, String key, List<StoreNode> nodes, List<ReplicaRead> earlier) {
@@ -222,6 +255,11 @@ public final class Replication {
                     detail));
         }
         int expiration = expiration(record.maxInactiveSeconds());
+        int life = record.maxInactiveSeconds() <= 0 ? MAX_SETTLE_SECONDS
+                : Math.min(MAX_SETTLE_SECONDS, record.maxInactiveSeconds());
+        if (life > settleSeconds.get()) {
+            settleSeconds.accumulateAndGet(life, Math::max);
+        }
         return writeToReplicas(key, record.revision(), c -> c.set(key, expiration, bytes));
     }
 
