@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,6 +59,8 @@ class ChaosTest {
     private final AtomicLong invalidations = new AtomicLong();
     private final List<String> firstProblems = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stayOnLastInstance;
+    /** Counts down as each client starts a request after {@link #stayOnLastInstance} was set. */
+    private final CountDownLatch clientsStaying = new CountDownLatch(CLIENTS);
     private volatile long startNanos = System.nanoTime();
     private volatile boolean running = true;
 
@@ -103,11 +106,17 @@ class ChaosTest {
         int last = 0;
         int sinceInvalidation = 0;
         boolean justInvalidated = false;
+        boolean stayAcknowledged = false;
         while (running) {
-            int which = stayOnLastInstance ? last : (int) (requests.get() + id) % 2;
+            boolean stay = stayOnLastInstance;
+            if (stay && !stayAcknowledged) {
+                stayAcknowledged = true; // the request before this one, sent to either Tomcat, has ended
+                clientsStaying.countDown();
+            }
+            int which = stay ? last : (int) (requests.get() + id) % 2;
             Instance tomcat = tomcats.get(which);
             try {
-                if (sinceInvalidation == INVALIDATE_EVERY && !stayOnLastInstance) {
+                if (sinceInvalidation == INVALIDATE_EVERY && !stay) {
                     post(browser, tomcat.url() + "/api/session/invalidate");
                     // The instance that served it last: if every node dies now, only this one knows it ended.
                     last = which;
@@ -168,6 +177,12 @@ class ChaosTest {
         at(start, 40, timeline, "n3 back to normal (proxy)", proxy::passThrough);
         at(start, 44, timeline, "every node down: clients stay on the Tomcat that served them last", () -> {
             stayOnLastInstance = true;
+            // A request routed to the other Tomcat just before could otherwise meet the outage there, on a Tomcat
+            // that holds an older copy: no store can serve the newest then. Kill once every client stays.
+            if (!clientsStaying.await(10, TimeUnit.SECONDS)) {
+                timeline.add(String.format("%5.1f s  (not every client stayed within 10 s; killing anyway)",
+                        (System.nanoTime() - start) / 1e9));
+            }
             cluster.killAll();
         });
         at(start, 50, timeline, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
