@@ -2,6 +2,7 @@ package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
 import static io.mcsessions.core.StoreFixture.await;
+import static io.mcsessions.core.StoreFixture.nodeOf;
 import static io.mcsessions.core.StoreFixture.rawRevision;
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.replicasOf;
@@ -84,10 +85,10 @@ class StaleReplicaTest {
         String id = "staggered";
         long first = Revisions.next(0);
         store.save(record(id, first));
-        List<String> replicas = store.inspect(id).stream().filter(ReplicaInfo::preferred)
-                .map(r -> r.node().id()).toList();
-        String a = replicas.get(0);
-        String b = replicas.get(1);
+        List<NodeAddress> replicas = store.inspect(id).stream().filter(ReplicaInfo::preferred)
+                .map(ReplicaInfo::node).toList();
+        String a = replicas.get(0).id();
+        String b = replicas.get(1).id();
 
         store.markNodeDown(a);
         long second = Revisions.next(first);
@@ -101,9 +102,9 @@ class StaleReplicaTest {
         await(b + " is back up", 2_000, () -> stateOf(store, b) == NodeState.UP);
 
         assertFound(store.load(id), id, third);
-        for (String replica : replicas) {
-            MemcachedNode node = cluster.node(Integer.parseInt(replica.substring(1)) - 1);
-            await(replica + " repaired", 2_000, () -> rawRevision(node, id) == third);
+        for (NodeAddress replica : replicas) {
+            MemcachedNode node = nodeOf(cluster, replica);
+            await(replica.id() + " repaired", 2_000, () -> rawRevision(node, id) == third);
         }
     }
 

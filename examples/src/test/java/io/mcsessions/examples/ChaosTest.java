@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The chaos suite: two Tomcats, three memcached nodes (the third behind a fault proxy), two copies per session,
  * 32 clients for 60 seconds while faults are scripted: kill -9, restart empty, a pause of the whole machine,
- * SIGSTOP/SIGCONT (stale data), connection resets and latency through the proxy, and every node down (clients stay on the instance that served
- * them last during that phase). Every client checks that its counter only ever goes up by one. The report is
+ * SIGSTOP/SIGCONT (stale data), connection resets and latency through the proxy, and every node down (clients
+ * stay on the instance that served them last during that phase). Every client checks that its counter only ever goes up by one. The report is
  * printed and written to {@code target/chaos-report.md}; any non-zero failure count fails the test.
  */
 @Tag("chaos")
