@@ -45,6 +45,8 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     private final Replication replication;
     private final SessionLocks locks;
     private final WriteBack writeBack;
+    /** Background work of this store: lock renewal, write-back. Never a request's thread. */
+    private final java.util.concurrent.ScheduledExecutorService maintenance;
     private final StoreCounters counters = new StoreCounters();
     private final CopyOnWriteArrayList<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final NodeHealth.TransitionListener healthListener = this::onNodeTransition;
@@ -67,8 +69,10 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         this.replication = new Replication(nodes, config.getRedundancy(), config.getOperationTimeout(),
                 config.getMaxValueSize(), keys, counters, name, config.getWriterId(),
                 config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, System::nanoTime);
+        this.maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                io.mcsessions.core.internal.CoreThreads.daemon("mcsessions-maintenance " + name));
         this.locks = new SessionLocks(replication, keys, counters, config.getOperationTimeout(), name,
-                System::nanoTime);
+                System::nanoTime, maintenance);
         this.writeBack = new WriteBack(replication, counters, name);
         for (StoreNode node : nodes) {
             node.shared().health().addListener(healthListener);
@@ -302,6 +306,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
             return;
         }
         writeBack.close();
+        maintenance.shutdownNow();
         for (StoreNode node : nodes) {
             node.shared().health().removeListener(healthListener);
             registry.release(node.shared());

@@ -94,6 +94,31 @@ class SessionLockTest {
         assertEquals(LoadResult.Outcome.FOUND, store.load("s").outcome());
     }
 
+    /**
+     * Issue 12.4: Tomcat releases the lock when the asynchronous write completes, on the thread that completes it:
+     * a node's IO thread. Releasing must not wait there for an answer that only that thread can read.
+     */
+    @Test
+    void releasingTheLockWhenAnAsynchronousWriteCompletesBlocksNoNodeThread() {
+        ReplicatedSessionStore store = stores.start(cluster.node(0).address() + "," + cluster.node(1).address(), 1);
+        for (int i = 0; i < 20; i++) {
+            String id = "async-lock-" + i;
+            SessionLock lock = store.lock(id, Duration.ofSeconds(1));
+            assertTrue(lock.acquired());
+            java.util.concurrent.CompletableFuture<?> released = store.saveAsync(record(id, Revisions.next(0)))
+                    .whenComplete((result, failure) -> lock.close());
+            released.join();
+        }
+        StoreFixture.await("every lock key is gone", 2_000, () -> java.util.stream.IntStream.range(0, 20)
+                .allMatch(i -> cluster.node(0).get(StoreFixture.PREFIX + "async-lock-" + i + "~lock") == null
+                        && cluster.node(1).get(StoreFixture.PREFIX + "async-lock-" + i + "~lock") == null));
+        for (NodeStatus node : store.nodes()) {
+            assertEquals(NodeState.UP, node.state(), node.toString());
+            assertEquals(0, node.timeouts(), node.toString());
+        }
+        assertEquals(0, logs.count(Level.WARNING, "is down"), logs.dump());
+    }
+
     private static SessionRecord counter(long revision, int value) {
         return new SessionRecord("counter", revision, 1, 1, 60,
                 String.valueOf(value).getBytes(StandardCharsets.UTF_8));

@@ -92,6 +92,52 @@ class LockingTest {
         assertEquals(0, logs.count(Level.WARNING, "could not lock"), logs.dump());
     }
 
+    /**
+     * Issue 12.4: msm users' usual settings. The lock is released when the asynchronous write completes, on a
+     * node's IO thread; a release that waited there for its own answer took healthy nodes down.
+     */
+    @Test
+    void lockingWithAsynchronousWritesKeepsEveryNodeUpAndEveryRequestQuick() throws Exception {
+        java.util.function.Consumer<MemcachedSessionManager> asyncLocking = m -> {
+            configure(m);
+            m.setOperationTimeout(300);
+            m.setSessionBackupAsync(true);
+        };
+        try (EmbeddedTomcat asyncA = EmbeddedTomcat.start(null, asyncLocking);
+             EmbeddedTomcat asyncB = EmbeddedTomcat.start(null, asyncLocking)) {
+            int clients = 4;
+            int perClient = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Long> slow = java.util.Collections.synchronizedList(new ArrayList<>());
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    int offset = c;
+                    done.add(pool.submit(() -> {
+                        SessionClient client = new SessionClient();
+                        for (int i = 1; i <= perClient; i++) {
+                            long start = System.nanoTime();
+                            String count = client.get((i + offset) % 2 == 0 ? asyncA : asyncB, "/count");
+                            long millis = (System.nanoTime() - start) / 1_000_000;
+                            assertEquals(String.valueOf(i), count, "request " + i + " of client " + offset);
+                            if (millis >= 300) {
+                                slow.add(millis);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(0, logs.count(Level.WARNING, "is down"), logs.dump());
+            assertEquals(List.of(), slow, "requests that took an operation timeout or more (ms)");
+        }
+    }
+
     @Test
     void lockThatCannotBeHadInTimeLogsAWarningAndTheRequestProceeds() throws Exception {
         try (EmbeddedTomcat impatient = EmbeddedTomcat.start(null, m -> {

@@ -6,19 +6,35 @@ import io.mcsessions.core.internal.StoreCounters.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Session locks in memcached: {@code add} of the session's lock key, with a random token, on the session's
  * first replica (so every instance asks the same node), expiring by itself if its holder dies. Releasing deletes
  * the key only while it still holds our token (compare-and-swap), so a lock that expired and was taken by
  * another request is not released by us.
+ *
+ * <p>Releasing never waits: containers release a lock when a write completes, on the thread that completes it,
+ * which is a node's IO thread or the timeout thread. Waiting there for the release's own answer, which only that
+ * thread can deliver, stalled the node until the operation timed out and took a healthy node down. The release
+ * is a chain of operations instead, each sent when the one before it answers.
+ *
+ * <p>A lock held longer than a third of its expiry (a long request) is renewed in the background while held, so
+ * it does not expire under a request that still runs.
  */
 public final class SessionLocks {
     /** A holder that dies leaves its lock for at most this long. */
     static final int LOCK_EXPIRATION_SECONDS = 10;
+    /** Held locks older than this are renewed, well before they expire. */
+    static final long RENEW_AFTER_NANOS = TimeUnit.SECONDS.toNanos(LOCK_EXPIRATION_SECONDS) / 3;
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.SessionLocks");
@@ -29,15 +45,40 @@ public final class SessionLocks {
     private final long timeoutMillis;
     private final String storeName;
     private final RateLimitedLog lockTimeouts;
+    private final LongSupplier nanoClock;
+    private final Set<Held> held = ConcurrentHashMap.newKeySet();
 
     public SessionLocks(Replication replication, SessionKeys keys, StoreCounters counters, long timeoutMillis,
-                        String storeName, java.util.function.LongSupplier nanoClock) {
+                        String storeName, LongSupplier nanoClock, ScheduledExecutorService maintenance) {
         this.replication = replication;
         this.keys = keys;
         this.counters = counters;
         this.timeoutMillis = timeoutMillis;
         this.storeName = storeName;
+        this.nanoClock = nanoClock;
         this.lockTimeouts = new RateLimitedLog(LOG, 10_000, nanoClock);
+        long period = RENEW_AFTER_NANOS / 2;
+        try {
+            maintenance.scheduleWithFixedDelay(this::renewOldLocks, period, period, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the store is closing
+        }
+    }
+
+    /** Extends the expiry of every lock held longer than {@link #RENEW_AFTER_NANOS}, without waiting for answers. */
+    void renewOldLocks() {
+        long now = nanoClock.getAsLong();
+        for (Held lock : held) {
+            if (now - lock.renewedAt >= RENEW_AFTER_NANOS) {
+                lock.renewedAt = now;
+                lock.renew();
+            }
+        }
+    }
+
+    /** How many locks this store holds now. */
+    int heldCount() {
+        return held.size();
     }
 
     public SessionLock lock(String sessionId, Duration maxWait) {
@@ -60,7 +101,9 @@ public final class SessionLocks {
             }
             if (Boolean.TRUE.equals(added)) {
                 counters.increment(Counter.LOCK_ACQUIRED);
-                return new Held(node, lockKey, token);
+                Held lock = new Held(node, lockKey, token, nanoClock.getAsLong());
+                held.add(lock);
+                return lock;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -93,34 +136,54 @@ public final class SessionLocks {
         private final SharedNode node;
         private final String lockKey;
         private final byte[] token;
-        private boolean released;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        /** When the lock was taken or last renewed; written by the renewal task only. */
+        volatile long renewedAt;
 
-        Held(SharedNode node, String lockKey, byte[] token) {
+        Held(SharedNode node, String lockKey, byte[] token, long takenAt) {
             this.node = node;
             this.lockKey = lockKey;
             this.token = token;
+            this.renewedAt = takenAt;
         }
 
         @Override
         public boolean acquired() {
-            return !released;
+            return !released.get();
         }
 
+        /** Deletes the key if it still holds our token; returns at once, the operations follow one another. */
         @Override
         public void close() {
-            if (released) {
+            if (!released.compareAndSet(false, true)) {
                 return;
             }
-            released = true;
+            held.remove(this);
+            whileOurs(stored -> node.call(c -> c.delete(lockKey, stored.cas()), timeoutMillis), "release");
+        }
+
+        /** Resets the expiry if the key still holds our token. */
+        void renew() {
+            whileOurs(stored -> node.call(c -> c.cas(lockKey, stored.cas(), LOCK_EXPIRATION_SECONDS, token),
+                    timeoutMillis), "renew");
+        }
+
+        private void whileOurs(java.util.function.Function<NodeClient.Stored, CompletableFuture<Boolean>> action,
+                               String what) {
+            CompletableFuture<NodeClient.Stored> current;
             try {
-                NodeClient.Stored held = node.call(c -> c.gets(lockKey), timeoutMillis).join();
-                if (held != null && Arrays.equals(held.value(), token)) {
-                    node.call(c -> c.delete(lockKey, held.cas()), timeoutMillis).join();
-                }
+                current = node.call(c -> c.gets(lockKey), timeoutMillis);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, storeName + " - could not release a session lock; it expires in "
-                        + LOCK_EXPIRATION_SECONDS + " s", e);
+                current = CompletableFuture.failedFuture(e);
             }
+            current.thenCompose(stored -> stored != null && Arrays.equals(stored.value(), token)
+                            ? action.apply(stored) : CompletableFuture.completedFuture(false))
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            LOG.log(System.Logger.Level.DEBUG, storeName + " - could not " + what + " a session lock; "
+                                    + "it expires within " + LOCK_EXPIRATION_SECONDS + " s", failure);
+                        }
+                    });
         }
     }
 }
