@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  *   2     1    format version (1)
  *   3     1    flags: bit 0 tombstone, bit 1 compressed (reserved), bit 2 signed (HMAC-SHA256)
  *   4     8    revision
- *  12     8    saved at, epoch ms (breaks ties between equal revisions)
+ *  12     8    saved at, epoch ms (orders copies of equal revision, see isNewerThan)
  *  20     8    created, epoch ms
  *  28     8    last accessed, epoch ms
  *  36     4    max inactive, seconds
@@ -74,10 +74,43 @@ public record SessionEnvelope(int flags, long revision, long savedAt, long creat
         return 41 + (encoded[40] & 0xff) + 1;
     }
 
-    /** Whether this copy is newer than {@code other} (higher revision; equal revisions: saved later). */
+    /**
+     * Whether this copy is newer than {@code other}: a higher revision; at equal revisions (two writers that should
+     * not, but did, write the same revision) a deterministic order, so that every reader picks the same copy and
+     * repairs the others to it: a tombstone first, then the later save, the writer, and finally the bytes. Two
+     * copies neither of which is newer are identical.
+     */
     public boolean isNewerThan(SessionEnvelope other) {
-        return other == null || revision > other.revision
-                || (revision == other.revision && savedAt > other.savedAt);
+        return other == null || compareTo(other) > 0;
+    }
+
+    private int compareTo(SessionEnvelope other) {
+        int order = Long.compare(revision, other.revision);
+        if (order == 0) {
+            order = Boolean.compare(isTombstone(), other.isTombstone());
+        }
+        if (order == 0) {
+            order = Long.compare(savedAt, other.savedAt);
+        }
+        if (order == 0) {
+            order = String.valueOf(writer).compareTo(String.valueOf(other.writer));
+        }
+        if (order == 0) {
+            order = java.util.Arrays.compare(payload, other.payload);
+        }
+        if (order == 0) {
+            order = Long.compare(creationTime, other.creationTime);
+        }
+        if (order == 0) {
+            order = Long.compare(lastAccessedTime, other.lastAccessedTime);
+        }
+        if (order == 0) {
+            order = Integer.compare(maxInactiveSeconds, other.maxInactiveSeconds);
+        }
+        if (order == 0) {
+            order = java.util.Arrays.compare(mac, other.mac);
+        }
+        return order;
     }
 
     public byte[] encode() {
