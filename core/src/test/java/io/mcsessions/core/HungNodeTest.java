@@ -43,6 +43,7 @@ class HungNodeTest {
         }
         MemcachedNode hung = cluster.node(0);
         long getsBefore = Long.parseLong(hung.stats().get("cmd_get"));
+        long connectionsBefore = Long.parseLong(hung.stats().get("total_connections"));
 
         hung.pause();
         long pausedAt = System.nanoTime();
@@ -81,6 +82,10 @@ class HungNodeTest {
         assertTrue(backAfterMillis <= StoreFixture.RETRY_MS + StoreFixture.TIMEOUT_MS + 500,
                 "back after " + backAfterMillis + " ms");
 
+        // A hung node accepts connections (the kernel does): probing must not dial it again and again.
+        long dialsWhileDown = Long.parseLong(hung.stats().get("total_connections")) - connectionsBefore;
+        assertTrue(dialsWhileDown <= pausedMillis / StoreFixture.RETRY_MS + 3, "the hung node was dialled "
+                + dialsWhileDown + " times over " + pausedMillis + " ms; expected at most one dial per interval");
         long getsWhileDown = Long.parseLong(hung.stats().get("cmd_get")) - getsBefore;
         long probesAllowed = pausedMillis / StoreFixture.RETRY_MS + 2;
         assertTrue(getsWhileDown <= 2 + probesAllowed, "the hung node received " + getsWhileDown + " reads over "

@@ -25,6 +25,7 @@ final class StoreFixture implements AfterEachCallback {
     static final String PREFIX = "t:";
 
     private final List<ReplicatedSessionStore> stores = new ArrayList<>();
+    private final List<NodeRegistry> otherJvms = new ArrayList<>();
     private NodeRegistry registry = NodeRegistry.isolated();
 
     ReplicatedSessionStore start(String nodes, int redundancy) {
@@ -32,6 +33,20 @@ final class StoreFixture implements AfterEachCallback {
     }
 
     ReplicatedSessionStore start(String nodes, Consumer<StoreConfig> settings) {
+        return start(nodes, settings, registry);
+    }
+
+    /**
+     * A store as another JVM would have it: its own connections and node health, shared with no other store of the
+     * test (stores started with {@link #start} share theirs, as the web applications of one container do).
+     */
+    ReplicatedSessionStore startInOtherJvm(String nodes, Consumer<StoreConfig> settings) {
+        NodeRegistry own = NodeRegistry.isolated();
+        otherJvms.add(own);
+        return start(nodes, settings, own);
+    }
+
+    private ReplicatedSessionStore start(String nodes, Consumer<StoreConfig> settings, NodeRegistry in) {
         StoreConfig config = new StoreConfig();
         config.setMemcachedNodes(nodes);
         config.setOperationTimeout(TIMEOUT_MS);
@@ -39,7 +54,7 @@ final class StoreFixture implements AfterEachCallback {
         config.setStorageKeyPrefix(PREFIX);
         config.setStoreName("/test");
         settings.accept(config);
-        ReplicatedSessionStore store = ReplicatedSessionStore.start(config, registry);
+        ReplicatedSessionStore store = ReplicatedSessionStore.start(config, in);
         stores.add(store);
         return store;
     }
@@ -48,6 +63,8 @@ final class StoreFixture implements AfterEachCallback {
     public void afterEach(ExtensionContext context) {
         stores.forEach(ReplicatedSessionStore::close);
         stores.clear();
+        otherJvms.forEach(NodeRegistry::shutdown);
+        otherJvms.clear();
         registry.shutdown();
         registry = NodeRegistry.isolated();
     }

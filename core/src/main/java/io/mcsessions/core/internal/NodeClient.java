@@ -38,11 +38,15 @@ public interface NodeClient extends AutoCloseable {
     boolean isConnected();
 
     /**
-     * Drops the connection and dials again. Used when a probe times out on a connection that is open but
-     * silent (a middlebox dropped it, or responses were lost): waiting on it would never bring the node back.
-     * Operations pending on the old connection fail.
+     * Drops the connection and dials again now, whatever the client library's own reconnection schedule. Used
+     * when a connection is found dead on use (the node restarted while the connection sat idle), when a node that
+     * is down is probed, and when a probe times out on a connection that is open but silent. Operations pending
+     * on the old connection fail.
+     *
+     * @return completes when the new connection is established; fails with an UNREACHABLE {@link NodeFailure}
+     *         as soon as the node refuses it. It need not time out: the caller does.
      */
-    void reconnect();
+    CompletableFuture<Void> reconnect();
 
     /** Receives connection changes observed by the client library. */
     interface ConnectionListener {

@@ -148,7 +148,23 @@ public final class NodeHealth {
         }
     }
 
-    /** The client library saw the connection drop. */
+    /** How long ago the node last answered anything. */
+    public long nanosSinceLastAnswer() {
+        return nanoClock.getAsLong() - lastAnswerNanos;
+    }
+
+    /**
+     * The node's connection was found dead and a new one reached it, while it counted as up: it may have restarted
+     * (empty) or been away. Reads treat it as having come back, as after a transition to up, without one.
+     */
+    public void reconnected() {
+        if (isUp()) {
+            upSinceNanos = nanoClock.getAsLong();
+            cameUp = true;
+        }
+    }
+
+    /** The connection dropped and could not be made again. */
     public void connectionLost() {
         Snapshot s = current.get();
         if (s.state() == NodeState.UP) {

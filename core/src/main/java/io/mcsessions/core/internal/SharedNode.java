@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -18,6 +21,14 @@ import java.util.function.LongSupplier;
  * One memcached node as the whole JVM sees it: its client, its health and its counters, shared by every store
  * that names the same address. Every operation goes through {@link #call}, which bounds it by the caller's
  * timeout and reports the outcome to the node's health.
+ *
+ * <p>A connection found dead is not by itself a down node. The node may have restarted while the connection sat
+ * idle, and the client library only notices when it sends on it. So an operation that finds no connection, and a
+ * connection the library reports lost, lead to one new dial first (shared by every operation that fails
+ * meanwhile): if the node answers it, the operation is sent again, once, and the node stays up; if it refuses,
+ * the node goes down. A heartbeat checks connections that were idle for a retry interval, so that an instance
+ * nobody used notices a restart before its next user does. A node that is down is probed once per retry
+ * interval, and the probe dials itself rather than wait for the library's reconnection backoff.
  */
 public final class SharedNode {
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.SharedNode");
@@ -26,6 +37,7 @@ public final class SharedNode {
     private final NodeHealth health;
     private final ScheduledExecutorService probes;
     private final long probeTimeoutMillis;
+    private final long retryIntervalMillis;
     private final LongSupplier nanoClock;
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
     private final LongAdder operations = new LongAdder();
@@ -34,6 +46,12 @@ public final class SharedNode {
     private final AtomicBoolean authenticationReported = new AtomicBoolean();
     /** Callers' futures of the operations sent and not yet answered: released at once when the node goes down. */
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
+    /** The dial in progress, or the last one. */
+    private final AtomicReference<CompletableFuture<Void>> dialing =
+            new AtomicReference<>(CompletableFuture.completedFuture(null));
+    /** How many dials succeeded: an operation sent before the last one may fail for the connection it replaced. */
+    private final AtomicLong connections = new AtomicLong();
+    private final ScheduledFuture<?> heartbeat;
     private final String username;
     int references;
 
@@ -44,6 +62,7 @@ public final class SharedNode {
         this.username = username;
         this.probes = probes;
         this.probeTimeoutMillis = probeTimeoutMillis;
+        this.retryIntervalMillis = retryIntervalMillis;
         this.nanoClock = nanoClock;
         this.health = new NodeHealth(node, retryIntervalMillis, nanoClock);
         this.health.addListener((h, from, to, reason) -> {
@@ -58,7 +77,9 @@ public final class SharedNode {
             @Override
             public void connected() {
                 firstConnection.complete(null);
-                if (health.state() == NodeState.DOWN) {
+                // The library reconnected a node that is down: probe it now. Not after a dial of ours: that one's
+                // caller decides what follows (a hung node accepts connections, and must not be probed in a loop).
+                if (health.state() == NodeState.DOWN && dialing.get().isDone()) {
                     health.connectionRestored();
                     scheduleProbe();
                 }
@@ -66,7 +87,9 @@ public final class SharedNode {
 
             @Override
             public void disconnected() {
-                health.connectionLost();
+                if (health.isUp()) {
+                    redialOrGoDown(nanoClock.getAsLong());
+                }
             }
 
             @Override
@@ -74,6 +97,7 @@ public final class SharedNode {
                 onAuthenticationFailure();
             }
         });
+        this.heartbeat = scheduleHeartbeat();
     }
 
     public NodeAddress node() {
@@ -95,10 +119,20 @@ public final class SharedNode {
 
     /**
      * Runs one operation on this node, bounded by {@code timeoutMillis}. The returned future fails only with a
-     * {@link NodeFailure}; every outcome is reported to the node's health.
+     * {@link NodeFailure}; every outcome is reported to the node's health. An operation that finds no connection
+     * is sent again, once, when a new dial reaches the node.
      */
     public <T> CompletableFuture<T> call(Function<NodeClient, CompletableFuture<T>> operation, long timeoutMillis) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        waiting.add(result);
+        attempt(operation, timeoutMillis, result, true);
+        return result;
+    }
+
+    private <T> void attempt(Function<NodeClient, CompletableFuture<T>> operation, long timeoutMillis,
+                             CompletableFuture<T> result, boolean mayRetry) {
         long sentAt = nanoClock.getAsLong();
+        long connection = connections.get();
         operations.increment();
         CompletableFuture<T> pending;
         try {
@@ -107,35 +141,100 @@ public final class SharedNode {
             // Client libraries signal broken states with unchecked throwables; a request never sees them.
             pending = CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, String.valueOf(e)));
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        waiting.add(result);
         OperationTimeouts.shared().within(pending, timeoutMillis).whenComplete((value, error) -> {
-            // Whatever the bookkeeping does, the caller's future completes: a request must never wait forever.
-            // Out of the waiting set first: if this very failure takes the node down, it keeps its own reason.
-            waiting.remove(result);
             NodeFailure failure = error == null ? null : NodeFailure.of(error);
-            try {
-                if (failure == null) {
-                    health.recordAnswer();
-                } else {
-                    if (failure.kind() == NodeFailure.Kind.TIMEOUT) {
-                        timeouts.increment();
-                    } else if (failure.kind().countsAgainstNode()) {
-                        failures.increment();
+            if (failure != null && mayRetry && failure.kind() == NodeFailure.Kind.UNREACHABLE && health.isUp()
+                    && !result.isDone()) {
+                // No connection: perhaps one that died while idle. Dial (unless a dial since this was sent already
+                // did), then send it once more; only a node that refuses the dial is down.
+                CompletableFuture<Void> dialled = connections.get() != connection
+                        ? CompletableFuture.completedFuture(null) : redial();
+                dialled.whenComplete((ok, dialFailure) -> {
+                    if (dialFailure == null) {
+                        attempt(operation, timeoutMillis, result, false);
+                    } else {
+                        finish(result, null, NodeFailure.of(dialFailure), sentAt);
                     }
-                    health.recordFailure(failure, sentAt);
+                });
+                return;
+            }
+            finish(result, value, failure, sentAt);
+        });
+    }
+
+    /** Reports the outcome to the node's health, then completes the caller's future, whatever the bookkeeping does. */
+    private <T> void finish(CompletableFuture<T> result, T value, NodeFailure failure, long sentAt) {
+        // Out of the waiting set first: if this very failure takes the node down, it keeps its own reason.
+        waiting.remove(result);
+        try {
+            if (failure == null) {
+                health.recordAnswer();
+            } else {
+                if (failure.kind() == NodeFailure.Kind.TIMEOUT) {
+                    timeouts.increment();
+                } else if (failure.kind().countsAgainstNode()) {
+                    failures.increment();
                 }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "node health bookkeeping failed for " + node.describe(), e);
-            } finally {
-                if (failure == null) {
-                    result.complete(value);
-                } else {
-                    result.completeExceptionally(failure);
+                health.recordFailure(failure, sentAt);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "node health bookkeeping failed for " + node.describe(), e);
+        } finally {
+            if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        }
+    }
+
+    /**
+     * A new connection, dialled now; one dial at a time, shared by every caller meanwhile. Completes when the node
+     * accepted it; fails when the node refused it or did not answer within the operation timeout.
+     */
+    private CompletableFuture<Void> redial() {
+        while (true) {
+            CompletableFuture<Void> current = dialing.get();
+            if (!current.isDone()) {
+                return current;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            if (dialing.compareAndSet(current, mine)) {
+                CompletableFuture<Void> reconnected;
+                try {
+                    reconnected = client.reconnect();
+                } catch (RuntimeException e) {
+                    reconnected = CompletableFuture.failedFuture(NodeFailure.of(e));
                 }
+                OperationTimeouts.shared().within(reconnected, probeTimeoutMillis).whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        connections.incrementAndGet();
+                        health.reconnected();
+                        LOG.log(System.Logger.Level.DEBUG, "memcached node {0}: found its connection dead and "
+                                + "connected again", node.describe());
+                        mine.complete(null);
+                    } else {
+                        NodeFailure why = NodeFailure.of(failure);
+                        mine.completeExceptionally(why.kind() == NodeFailure.Kind.TIMEOUT
+                                ? new NodeFailure(NodeFailure.Kind.UNREACHABLE, "no new connection within "
+                                        + probeTimeoutMillis + " ms")
+                                : why);
+                    }
+                });
+                return mine;
+            }
+        }
+    }
+
+    /** The library reports the connection lost: dial again, and take the node down only if that fails. */
+    private void redialOrGoDown(long since) {
+        redial().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                NodeFailure why = NodeFailure.of(failure);
+                health.recordFailure(new NodeFailure(NodeFailure.Kind.UNREACHABLE, "connection lost, and "
+                        + why.getMessage()), since);
             }
         });
-        return result;
     }
 
     /**
@@ -186,25 +285,59 @@ public final class SharedNode {
             scheduleProbe();
             return;
         }
+        probe(true);
+    }
+
+    /** One probe; without a connection it dials first, so the library's reconnection schedule does not decide. */
+    private void probe(boolean mayDial) {
         OperationTimeouts.shared().within(client.probe(), probeTimeoutMillis).whenComplete((ok, error) -> {
             if (error == null) {
                 health.probeSucceeded();
                 return;
             }
             NodeFailure failure = NodeFailure.of(error);
+            if (failure.kind() == NodeFailure.Kind.UNREACHABLE && mayDial) {
+                redial().whenComplete((dialled, dialFailure) -> {
+                    if (dialFailure == null) {
+                        probe(false);
+                    } else {
+                        health.probeFailed("probe failed: " + NodeFailure.of(dialFailure).getMessage());
+                    }
+                });
+                return;
+            }
             if (failure.kind() == NodeFailure.Kind.TIMEOUT && client.isConnected()) {
-                // Open but silent: maybe hung, maybe a dead connection. A fresh one tells them apart.
-                try {
-                    probes.execute(client::reconnect);
-                } catch (RejectedExecutionException e) {
-                    // the registry was shut down
-                }
+                // Open but silent: maybe hung, maybe a dead connection. A fresh one tells them apart next time.
+                redial();
             }
             health.probeFailed("probe failed: " + failure.getMessage());
         });
     }
 
+    private ScheduledFuture<?> scheduleHeartbeat() {
+        try {
+            return probes.scheduleWithFixedDelay(this::heartbeat, retryIntervalMillis, retryIntervalMillis,
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the registry was shut down
+        }
+    }
+
+    /**
+     * Checks a connection that was idle for a retry interval: a node that restarted meanwhile is dialled again
+     * before the next request needs it, and a node that died is taken down before a request finds it so.
+     */
+    private void heartbeat() {
+        if (health.isUp() && waiting.isEmpty()
+                && health.nanosSinceLastAnswer() >= TimeUnit.MILLISECONDS.toNanos(retryIntervalMillis)) {
+            call(NodeClient::probe, probeTimeoutMillis);
+        }
+    }
+
     void close() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
         client.close();
     }
 }

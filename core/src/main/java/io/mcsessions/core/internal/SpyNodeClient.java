@@ -25,14 +25,24 @@ import net.spy.memcached.transcoders.Transcoder;
  * {@link NodeClient} on spymemcached: one client per node (binary protocol, {@link FailureMode#Cancel}, daemon
  * threads), so every operation goes to exactly the node the store chose and an operation for a node without
  * a connection fails at once instead of queueing.
+ *
+ * <p>Why {@link #reconnect()} builds a new spymemcached client instead of waiting for the library to reconnect:
+ * spymemcached notices a dead connection only when it sends on it (an idle connection has no read interest), and
+ * then reconnects on its own backoff, up to {@code maxReconnectDelay}, which a probe could not shorten; and the
+ * first operation right after its own reconnect can still be cancelled (the node reports itself connected before
+ * its new channel is registered). A new client dials at once and is ready when it says it is connected.
  */
 final class SpyNodeClient implements NodeClient {
     private static final String PROBE_KEY = "mcsessions:probe";
+    /** Longest wait of the plain connect before a new client; callers usually time out sooner. */
+    private static final int DIAL_TIMEOUT_MILLIS = 10_000;
 
     private final NodeAddress node;
     private final ConnectionFactoryBuilder builder;
     private final ConnectionListener listener;
     private volatile MemcachedClient client;
+    /** Completes when the current client's connection is first established. */
+    private volatile CompletableFuture<Void> established = new CompletableFuture<>();
     private volatile boolean connected;
     private volatile boolean closed;
     private final Runnable stopWatchingAuthentication;
@@ -70,12 +80,15 @@ final class SpyNodeClient implements NodeClient {
     /** A new client whose connection events count only while it is the current one. */
     private MemcachedClient open() throws IOException {
         AtomicReference<MemcachedClient> self = new AtomicReference<>();
+        CompletableFuture<Void> firstConnection = new CompletableFuture<>();
+        established = firstConnection;
         ConnectionObserver observer = new ConnectionObserver() {
             @Override
             public void connectionEstablished(SocketAddress sa, int reconnectCount) {
                 if (isCurrent(self)) {
                     connected = true;
-                    listener.connected();
+                    listener.connected(); // first: it must see a dial of ours still in progress
+                    firstConnection.complete(null);
                 }
             }
 
@@ -101,22 +114,50 @@ final class SpyNodeClient implements NodeClient {
     }
 
     @Override
-    public void reconnect() {
-        replace(client);
+    public CompletableFuture<Void> reconnect() {
+        CompletableFuture<Void> reconnected = new CompletableFuture<>();
+        MemcachedClient old = client;
+        // A plain connect first, on a thread of its own: a node that refuses is known in a moment, without a new
+        // client (and its IO thread) that would only retry in the background. Bounded by the caller's timeout.
+        Thread dial = CoreThreads.daemon("mcsessions-dial " + node.describe()).newThread(() -> {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new InetSocketAddress(node.host(), node.port()), DIAL_TIMEOUT_MILLIS);
+            } catch (IOException e) {
+                reconnected.completeExceptionally(new NodeFailure(NodeFailure.Kind.UNREACHABLE,
+                        "the node refuses connections (" + e.getMessage() + ")"));
+                return;
+            }
+            CompletableFuture<Void> next = replace(old);
+            next.whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    reconnected.complete(null);
+                } else {
+                    reconnected.completeExceptionally(failure);
+                }
+            });
+        });
+        dial.start();
+        return reconnected;
     }
 
-    /** Replaces {@code old} with a new client, unless another thread already did. */
-    private synchronized void replace(MemcachedClient old) {
+    /**
+     * Replaces {@code old} with a new client, unless another thread already did.
+     *
+     * @return completes when the (new or already replaced) current client is connected
+     */
+    private synchronized CompletableFuture<Void> replace(MemcachedClient old) {
         if (old != client || closed) {
-            return;
+            return established;
         }
         try {
+            connected = false;
             client = open();
         } catch (IOException e) {
-            return; // keep the old one; the next probe tries again
+            return CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE,
+                    "cannot open a new connection (" + e.getMessage() + ")"));
         }
-        connected = false;
         old.shutdown(0, TimeUnit.MILLISECONDS);
+        return established;
     }
 
     @Override
