@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -115,7 +114,7 @@ public final class Replication {
             counters.increment(unknown ? Counter.LOAD_UNAVAILABLE : Counter.LOAD_ABSENT);
             return unknown ? LoadResult.unavailable() : LoadResult.absent();
         }
-        repairBehind(key, newest);
+        repairBehind(sessionId, key, newest);
         SessionEnvelope e = newest.envelope();
         if (e.isTombstone()) {
             counters.increment(Counter.LOAD_ABSENT);
@@ -218,25 +217,59 @@ public final class Replication {
         return node == null ? "(write-back)" : node.address().describe();
     }
 
-    private void repairBehind(String key, Newest newest) {
+    /**
+     * Brings the copies where they belong now up to the newest: the first N up nodes of the key's order, passing
+     * over any node this read found failing, so that a read that meets a failed replica repairs onto the next
+     * node, as a write does. Compare-and-swap (or add where empty): a repair never overwrites a write that landed
+     * meanwhile. In the background; the load does not wait.
+     */
+    private void repairBehind(String sessionId, String key, Newest newest) {
         SessionEnvelope best = newest.envelope();
         int expiration = remainingLifeSeconds(best);
         if (expiration < 0) {
             return; // about to expire: a repair must not give it a new life
         }
-        List<ReplicaRead> reads = newest.reads();
-        for (ReplicaRead read : reads.subList(0, Math.min(redundancy, reads.size()))) {
-            if (read.failed() || (read.envelope() != null && !best.isNewerThan(read.envelope()))) {
+        java.util.Map<StoreNode, ReplicaRead> readFrom = new java.util.HashMap<>();
+        newest.reads().forEach(read -> readFrom.put(read.node(), read));
+        int placed = 0;
+        for (StoreNode node : upInPreferenceOrder(key)) {
+            if (placed == redundancy) {
+                break;
+            }
+            ReplicaRead read = readFrom.get(node);
+            if (read != null && read.failed()) {
                 continue;
             }
-            counters.increment(Counter.REPAIR);
-            if (read.stored() == null) {
-                read.node().shared().call(c -> c.add(key, expiration, newest.bytes()), timeoutMillis);
-            } else {
-                long cas = read.stored().cas();
-                read.node().shared().call(c -> c.cas(key, cas, expiration, newest.bytes()), timeoutMillis);
+            placed++;
+            if (read == null) {
+                repairUnread(sessionId, key, node, best, newest.bytes(), expiration);
+            } else if (read.envelope() == null || best.isNewerThan(read.envelope())) {
+                counters.increment(Counter.REPAIR);
+                if (read.stored() == null) {
+                    node.shared().call(c -> c.add(key, expiration, newest.bytes()), timeoutMillis);
+                } else {
+                    long cas = read.stored().cas();
+                    node.shared().call(c -> c.cas(key, cas, expiration, newest.bytes()), timeoutMillis);
+                }
             }
         }
+    }
+
+    /** Repairs a node this read did not ask (it stands in for a replica that failed): look first, then write. */
+    private void repairUnread(String sessionId, String key, StoreNode node, SessionEnvelope best, byte[] bytes,
+                              int expiration) {
+        node.shared().call(c -> c.gets(key), timeoutMillis).thenCompose(held -> {
+            if (held == null) {
+                counters.increment(Counter.REPAIR);
+                return node.shared().call(c -> c.add(key, expiration, bytes), timeoutMillis);
+            }
+            SessionEnvelope current = parse(sessionId, key, node, held.value());
+            if (current != null && !best.isNewerThan(current)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            counters.increment(Counter.REPAIR);
+            return node.shared().call(c -> c.cas(key, held.cas(), expiration, bytes), timeoutMillis);
+        });
     }
 
     /** Writes the record to its replicas; completes with the first acknowledgement, or when all have failed. */
@@ -265,42 +298,7 @@ public final class Replication {
 
     private CompletableFuture<SaveResult> writeToReplicas(String key, long revision,
                                                           Function<NodeClient, CompletableFuture<Boolean>> write) {
-        List<StoreNode> replicas = replicasFor(key);
-        if (replicas.isEmpty()) {
-            counters.increment(Counter.SAVE_DEGRADED);
-            return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
-                    "no memcached node is up"));
-        }
-        CompletableFuture<SaveResult> result = new CompletableFuture<>();
-        AtomicInteger acknowledged = new AtomicInteger();
-        AtomicInteger finished = new AtomicInteger();
-        AtomicBoolean tooLarge = new AtomicBoolean();
-        for (StoreNode node : replicas) {
-            node.shared().call(write, timeoutMillis).whenComplete((stored, failure) -> {
-                if (failure == null && Boolean.TRUE.equals(stored)) {
-                    if (acknowledged.incrementAndGet() == 1) {
-                        counters.increment(Counter.SAVE_STORED);
-                        result.complete(new SaveResult(SaveResult.Outcome.STORED, revision, ""));
-                    }
-                } else if (failure != null && NodeFailure.of(failure).kind() == NodeFailure.Kind.VALUE_TOO_LARGE) {
-                    tooLarge.set(true);
-                }
-                if (finished.incrementAndGet() == replicas.size()) {
-                    int acks = acknowledged.get();
-                    if (acks == 0) {
-                        boolean rejected = tooLarge.get();
-                        counters.increment(rejected ? Counter.SAVE_REJECTED : Counter.SAVE_DEGRADED);
-                        result.complete(new SaveResult(rejected ? SaveResult.Outcome.REJECTED
-                                : SaveResult.Outcome.DEGRADED, revision, rejected
-                                ? "memcached refused the value as larger than its item size limit (-I)"
-                                : "no replica acknowledged the write"));
-                    } else if (acks < redundancy) {
-                        counters.increment(Counter.SAVE_UNDER_REPLICATED);
-                    }
-                }
-            });
-        }
-        return result;
+        return ReplicaWrite.start(upInPreferenceOrder(key), redundancy, revision, timeoutMillis, write, counters);
     }
 
     /**
