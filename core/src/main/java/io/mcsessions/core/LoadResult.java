@@ -11,29 +11,37 @@ public final class LoadResult {
     public enum Outcome {
         /** A live copy was found; {@link #record()} holds the newest. */
         FOUND,
-        /** No live copy exists: never stored, expired, or invalidated. */
+        /** No live copy exists: never stored, expired, or ended ({@link #isEnded()}). */
         ABSENT,
         /** No replica could answer, so whether the session exists is unknown. */
         UNAVAILABLE
     }
 
-    private static final LoadResult ABSENT = new LoadResult(Outcome.ABSENT, null);
-    private static final LoadResult UNAVAILABLE = new LoadResult(Outcome.UNAVAILABLE, null);
+    private static final LoadResult ABSENT = new LoadResult(Outcome.ABSENT, null, 0);
+    private static final LoadResult UNAVAILABLE = new LoadResult(Outcome.UNAVAILABLE, null, 0);
 
     private final Outcome outcome;
     private final SessionRecord record;
+    private final long endedAtRevision;
 
-    private LoadResult(Outcome outcome, SessionRecord record) {
+    private LoadResult(Outcome outcome, SessionRecord record, long endedAtRevision) {
         this.outcome = outcome;
         this.record = record;
+        this.endedAtRevision = endedAtRevision;
     }
 
     public static LoadResult found(SessionRecord record) {
-        return new LoadResult(Outcome.FOUND, java.util.Objects.requireNonNull(record));
+        return new LoadResult(Outcome.FOUND, java.util.Objects.requireNonNull(record), 0);
     }
 
+    /** No copy at all: never stored, or expired. */
     public static LoadResult absent() {
         return ABSENT;
+    }
+
+    /** The newest copy is a tombstone of this revision: the session was ended (invalidated or rotated). */
+    public static LoadResult ended(long tombstoneRevision) {
+        return new LoadResult(Outcome.ABSENT, null, tombstoneRevision);
     }
 
     public static LoadResult unavailable() {
@@ -56,6 +64,19 @@ public final class LoadResult {
         return outcome == Outcome.UNAVAILABLE;
     }
 
+    /**
+     * Whether the session was ended (its newest copy is a tombstone), as opposed to never stored or expired: an
+     * instance's local copy of an ended session must not serve again, nor be written back.
+     */
+    public boolean isEnded() {
+        return endedAtRevision > 0;
+    }
+
+    /** The revision of the tombstone when {@link #isEnded()}, otherwise 0. */
+    public long endedAtRevision() {
+        return endedAtRevision;
+    }
+
     /** The newest copy when {@link #isFound()}, otherwise null. */
     public SessionRecord record() {
         return record;
@@ -63,6 +84,6 @@ public final class LoadResult {
 
     @Override
     public String toString() {
-        return outcome == Outcome.FOUND ? "FOUND(" + record + ")" : outcome.name();
+        return outcome == Outcome.FOUND ? "FOUND(" + record + ")" : isEnded() ? "ABSENT(ended)" : outcome.name();
     }
 }

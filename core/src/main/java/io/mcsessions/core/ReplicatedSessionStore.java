@@ -73,7 +73,8 @@ public final class ReplicatedSessionStore implements AutoCloseable {
                 io.mcsessions.core.internal.CoreThreads.daemon("mcsessions-maintenance " + name));
         this.locks = new SessionLocks(replication, keys, counters, config.getOperationTimeout(), name,
                 System::nanoTime, maintenance);
-        this.writeBack = new WriteBack(replication, counters, name);
+        this.writeBack = new WriteBack(replication::writeIfNewer, counters, name, maintenance,
+                config.getRetryInterval(), System::currentTimeMillis);
         for (StoreNode node : nodes) {
             node.shared().health().addListener(healthListener);
         }
@@ -187,13 +188,21 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     }
 
     /**
-     * Ends the session: writes a tombstone above {@code lastKnownRevision} to every node that is up, so no
-     * replica can bring it back, and waits for the first acknowledgement.
+     * Ends the session: writes a tombstone above {@code lastKnownRevision} and above every copy the nodes hold to
+     * every node that is up, so no replica can bring it back, and waits for the first acknowledgement. When no
+     * node takes it, the end is kept and written when a node returns.
      */
     public SaveResult invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
-        writeBack.forget(sessionId);
         try {
-            return replication.invalidate(sessionId, lastKnownRevision, maxInactiveSeconds).join();
+            Replication.Ended ended = replication.invalidate(sessionId, lastKnownRevision, maxInactiveSeconds).join();
+            if (ended.result().isStored()) {
+                writeBack.forget(sessionId);
+            } else {
+                // No node took it: keep the end (it replaces any copy kept) and write it when a node returns, so
+                // a logout during an outage is not undone by the copy the nodes still hold.
+                writeBack.rememberEnd(sessionId, ended.result().revision(), ended.ttlSeconds());
+            }
+            return ended.result();
         } catch (RuntimeException e) {
             unexpected(e, "invalidate");
             return new SaveResult(SaveResult.Outcome.DEGRADED, lastKnownRevision, "unexpected error: " + e);

@@ -176,4 +176,28 @@ class StaleReplicaTest {
             return false;
         }
     }
+
+    /**
+     * Issue 12.9: an instance that holds no copy (Jetty with maxLocalCopies=0) ends a session with its context's
+     * default timeout; the tombstone must outlive the copy it shadows, and outrank it, whoever wrote it.
+     */
+    @Test
+    void aTombstoneOutlivesAndOutranksTheCopyItEndsThoughTheCallerKnewNeither() throws Exception {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        long now = System.currentTimeMillis();
+        long written = Revisions.next(Revisions.next(0)); // by another instance, above what the caller knows
+        store.save(new SessionRecord("long-lived", written, now, now, 3600, StoreFixture.payload(written)));
+
+        assertEquals(SaveResult.Outcome.STORED, store.invalidate("long-lived", 0, 60).outcome());
+
+        for (MemcachedNode node : replicasOf(cluster, store, "long-lived")) {
+            SessionEnvelope tombstone = SessionEnvelope.decode(node.get(StoreFixture.PREFIX + "long-lived"));
+            assertTrue(tombstone.isTombstone());
+            assertTrue(tombstone.revision() > written, "the tombstone is below the copy it ends");
+            assertTrue(tombstone.maxInactiveSeconds() >= 3600, "the tombstone lives " + tombstone.maxInactiveSeconds()
+                    + " s, the copy it shadows 3600 s");
+        }
+        assertEquals(LoadResult.Outcome.ABSENT, store.load("long-lived").outcome());
+        assertTrue(store.load("long-lived").isEnded());
+    }
 }

@@ -69,8 +69,10 @@ final class StoreFixture implements AfterEachCallback {
         registry = NodeRegistry.isolated();
     }
 
+    /** A session used just now, with a 30-minute timeout. */
     static SessionRecord record(String id, long revision) {
-        return new SessionRecord(id, revision, 1_000, 2_000, 1800, payload(revision));
+        long now = System.currentTimeMillis();
+        return new SessionRecord(id, revision, now, now, 1800, payload(revision));
     }
 
     static byte[] payload(long revision) {

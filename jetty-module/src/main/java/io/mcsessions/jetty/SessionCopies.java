@@ -1,7 +1,6 @@
 package io.mcsessions.jetty;
 
 import io.mcsessions.core.LoadResult;
-import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.SaveResult;
 import io.mcsessions.core.SessionIds;
@@ -65,7 +64,7 @@ final class SessionCopies {
                 return mine == null ? null : mine.record();
             }
             default -> {
-                return absent(id, mine);
+                return absent(id, mine, result);
             }
         }
     }
@@ -74,22 +73,17 @@ final class SessionCopies {
      * memcached holds no live copy. A copy no replica took (degraded, or too large) is still the session, unless
      * a tombstone at or above its revision says the session ended elsewhere.
      */
-    private SessionRecord absent(String id, LocalCopies.Copy mine) {
+    private SessionRecord absent(String id, LocalCopies.Copy mine, LoadResult result) {
         if (mine == null) {
             return null;
         }
-        if (mine.acknowledged() || endedElsewhere(id, mine.revision())) {
+        if (mine.acknowledged() || (result.isEnded() && result.endedAtRevision() >= mine.revision())) {
             local.forgetUpTo(id, mine.revision());
             return null;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + " is not in "
                 + "memcached yet; serving this instance's copy (revision " + mine.revision() + ")");
         return mine.record();
-    }
-
-    private boolean endedElsewhere(String id, long revision) {
-        return store.inspect(id).stream().anyMatch(replica -> replica.holding() == ReplicaInfo.Holding.TOMBSTONE
-                && replica.revision() >= revision);
     }
 
     /** Keeps the record as this instance's copy and writes it to memcached, waiting for the first copy or not. */

@@ -1,7 +1,6 @@
 package io.mcsessions.tomcat;
 
 import io.mcsessions.core.LoadResult;
-import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SaveResult;
@@ -24,6 +23,12 @@ final class SessionReplicator {
     private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** How long past its timeout memcached may still hold a copy that nobody used since: its expiry is in seconds. */
     private static final long EXPIRY_SLACK_MILLIS = 2000;
+    /**
+     * Sticky: a local copy idle this long is checked against memcached before use (see {@link #stickyLocal}). A
+     * load balancer moves a sticky session only when its Tomcat fails a health check, and brings it back only
+     * after that Tomcat passes again: seconds, at the least.
+     */
+    static final long STICKY_RECHECK_IDLE_MILLIS = 1000;
 
     private final MemcachedSessionManager manager;
     private final ReplicatedSessionStore store;
@@ -79,7 +84,7 @@ final class SessionReplicator {
                 }
                 return local;
             case ABSENT:
-                return absent(id, local);
+                return absent(local, result.isEnded());
             default:
                 SessionRecord record = result.record();
                 if (local != null && (local.revision() == record.revision()
@@ -87,9 +92,47 @@ final class SessionReplicator {
                     local.confirmedByStore();
                     return local;
                 }
-                MemcachedSession loaded = restore(record);
-                return loaded != null ? loaded : local;
+                return restoreNewer(record, local);
         }
+    }
+
+    /**
+     * Sticky mode: this Tomcat's copy, checked against memcached first if it sat idle for
+     * {@link #STICKY_RECHECK_IDLE_MILLIS}. Without a jvmRoute, a session that failed over to another Tomcat keeps
+     * its id, and when the load balancer brings it back here, this copy is older than what the other Tomcat wrote:
+     * serving it would undo those requests, and its next write would overwrite them. A copy in continuous use pays
+     * nothing; with a jvmRoute a failed-over session gets the other Tomcat's route, and this copy is never asked for.
+     */
+    MemcachedSession stickyLocal(MemcachedSession local, boolean routed, long now) {
+        if (routed || !local.idleFor(now, STICKY_RECHECK_IDLE_MILLIS)) {
+            return local;
+        }
+        LoadResult result = store.load(local.getIdInternal());
+        switch (result.outcome()) {
+            case FOUND:
+                return result.record().revision() > local.revision() ? restoreNewer(result.record(), local) : local;
+            case ABSENT:
+                if (result.isEnded() && result.endedAtRevision() > local.revision()) {
+                    manager.discardLocalCopy(local); // ended on the other Tomcat, which told the listeners
+                    return null;
+                }
+                return local;
+            default:
+                return local;
+        }
+    }
+
+    /**
+     * memcached's copy, newer than this Tomcat's. When this Tomcat cannot read it (a class it lacks), the older
+     * local copy must not serve either: its next change would overwrite the newer copy. The request gets no
+     * session, and memcached keeps the copy for the Tomcats that can read it.
+     */
+    private MemcachedSession restoreNewer(SessionRecord record, MemcachedSession local) {
+        MemcachedSession loaded = restore(record);
+        if (loaded == null && local != null) {
+            manager.discardLocalCopy(local);
+        }
+        return loaded;
     }
 
     /**
@@ -98,11 +141,10 @@ final class SessionReplicator {
      * too, ended by timeout: it expires here with its events, as {@code StandardManager} would expire it. Any other
      * copy is dropped quietly: the session ended on another Tomcat (which told the listeners), or memcached lost it.
      */
-    private MemcachedSession absent(String id, MemcachedSession local) {
+    private MemcachedSession absent(MemcachedSession local, boolean endedElsewhere) {
         if (local == null) {
             return null;
         }
-        boolean endedElsewhere = tombstoned(id);
         if (!endedElsewhere && local.isUnsynced()) {
             local.confirmedByStore();
             return local;
@@ -151,7 +193,7 @@ final class SessionReplicator {
             case UNAVAILABLE:
                 return IdleCopy.EXPIRE;
             case ABSENT:
-                return tombstoned(id) ? IdleCopy.DISCARD : IdleCopy.EXPIRE;
+                return result.isEnded() ? IdleCopy.DISCARD : IdleCopy.EXPIRE;
             default:
                 boolean sameRevision = result.record().revision() == local.revision();
                 if (sticky) {
@@ -161,17 +203,14 @@ final class SessionReplicator {
         }
     }
 
-    private boolean tombstoned(String id) {
-        return store.inspect(id).stream().anyMatch(info -> info.holding() == ReplicaInfo.Holding.TOMBSTONE);
-    }
-
     private MemcachedSession restore(SessionRecord record) {
         SessionPayload payload;
         try {
             payload = codec.decode(record.payload(), manager.webappClassLoader());
         } catch (IOException | RuntimeException e) {
-            warnCodec("cannot read session " + SessionIds.shorten(record.id()) + " from memcached (" + e
-                    + "); this Tomcat goes on with its own copy, if it has one");
+            warnCodec("cannot read session " + SessionIds.shorten(record.id()) + " revision " + record.revision()
+                    + " from memcached (" + e + "); this Tomcat serves no session for it and leaves that copy in "
+                    + "memcached for the instances that can read it");
             return null;
         }
         MemcachedSession session = manager.newLoadedSession(record, payload);

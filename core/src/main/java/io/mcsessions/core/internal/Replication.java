@@ -118,7 +118,7 @@ public final class Replication {
         SessionEnvelope e = newest.envelope();
         if (e.isTombstone()) {
             counters.increment(Counter.LOAD_ABSENT);
-            return LoadResult.absent();
+            return LoadResult.ended(e.revision());
         }
         counters.increment(Counter.LOAD_FOUND);
         return LoadResult.found(new SessionRecord(sessionId, e.revision(), e.creationTime(), e.lastAccessedTime(),
@@ -302,36 +302,58 @@ public final class Replication {
     }
 
     /**
-     * Writes the record to each replica only where it is newer than what the replica holds: {@code add} where the
-     * replica is empty, compare-and-swap where it holds an older copy, nothing where it holds a newer one or a
-     * tombstone. For write-back, which runs while other instances may write the same session: a plain set could
-     * put an older copy over a newer one. Runs on the caller's thread and waits (off the request path).
-     *
-     * @return STORED when a replica took it, REJECTED when a replica already held something newer, DEGRADED when
-     *         no replica answered
+     * Writes a record kept by write-back, where it is newer than what memcached holds: {@code add} where a node is
+     * empty, compare-and-swap where it holds something older, nothing where it holds something newer. A copy never
+     * goes over a tombstone, whatever its revision (a session ended elsewhere stays ended), and gets only what is
+     * left of the session's life. Done only once every node the session's copies belong on (the first N of its
+     * preference list) holds it: another instance that never saw the outage reads those nodes only. Another
+     * instance may write the same session meanwhile: a plain set could put an older copy over a newer one. Runs on
+     * the caller's thread and waits (write-back's own thread, off the request path).
      */
-    public SaveResult.Outcome writeIfNewer(SessionRecord record) {
-        String key = keys.sessionKey(record.id());
-        SessionEnvelope envelope = SessionEnvelope.session(record.revision(), System.currentTimeMillis(),
-                record.creationTime(), record.lastAccessedTime(), record.maxInactiveSeconds(), writerId,
-                record.payload());
-        byte[] bytes = encode(envelope, key);
-        int expiration = expiration(record.maxInactiveSeconds());
-        SaveResult.Outcome outcome = SaveResult.Outcome.DEGRADED;
-        for (StoreNode node : replicasFor(key)) {
-            SaveResult.Outcome onNode = writeIfNewer(node.shared(), record.id(), key, envelope, bytes, expiration);
-            if (onNode == SaveResult.Outcome.REJECTED) {
-                return onNode;
+    public WriteBack.Outcome writeIfNewer(WriteBack.Pending pending) {
+        String key = keys.sessionKey(pending.id());
+        long now = System.currentTimeMillis();
+        SessionEnvelope envelope;
+        int expiration;
+        if (pending.isEnd()) {
+            envelope = SessionEnvelope.tombstone(pending.revision(), now, pending.ttlSeconds(), writerId);
+            expiration = expiration(pending.ttlSeconds());
+        } else {
+            SessionRecord record = pending.record();
+            long leftMillis = pending.notAfterMillis() - now;
+            if (leftMillis < 1000) {
+                return WriteBack.Outcome.SUPERSEDED; // the session's life is over
             }
-            if (onNode == SaveResult.Outcome.STORED) {
-                outcome = onNode;
+            envelope = SessionEnvelope.session(record.revision(), now, record.creationTime(),
+                    record.lastAccessedTime(), record.maxInactiveSeconds(), writerId, record.payload());
+            expiration = record.maxInactiveSeconds() <= 0 ? 0
+                    : expiration((int) Math.min(Integer.MAX_VALUE, (leftMillis + 999) / 1000));
+        }
+        byte[] bytes = encode(envelope, key);
+        List<StoreNode> preferred = placement.preferenceList(key).subList(0, Math.min(redundancy, nodes.size()));
+        int reached = 0;
+        int preferredReached = 0;
+        for (StoreNode node : replicasFor(key)) {
+            NodeWrite onNode = writeIfNewer(node.shared(), pending.id(), key, envelope, bytes, expiration);
+            if (onNode == NodeWrite.ENDED) {
+                return WriteBack.Outcome.SUPERSEDED;
+            }
+            if (onNode != NodeWrite.FAILED) {
+                reached++;
+                preferredReached += preferred.contains(node) ? 1 : 0;
             }
         }
-        return outcome;
+        if (reached == 0) {
+            return WriteBack.Outcome.UNREACHABLE;
+        }
+        return preferredReached == preferred.size() ? WriteBack.Outcome.DONE : WriteBack.Outcome.PARTIAL;
     }
 
-    private SaveResult.Outcome writeIfNewer(SharedNode node, String id, String key, SessionEnvelope envelope,
-                                            byte[] bytes, int expiration) {
+    /** What one conditional write found on a node. */
+    private enum NodeWrite { STORED, HOLDS_NEWER, ENDED, FAILED }
+
+    private NodeWrite writeIfNewer(SharedNode node, String id, String key, SessionEnvelope envelope,
+                                   byte[] bytes, int expiration) {
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
                 NodeClient.Stored held = node.call(c -> c.gets(key), timeoutMillis).join();
@@ -340,19 +362,22 @@ public final class Replication {
                     written = node.call(c -> c.add(key, expiration, bytes), timeoutMillis).join();
                 } else {
                     SessionEnvelope current = parse(id, key, null, held.value());
+                    if (current != null && current.isTombstone() && !envelope.isTombstone()) {
+                        return NodeWrite.ENDED;
+                    }
                     if (current != null && !envelope.isNewerThan(current)) {
-                        return SaveResult.Outcome.REJECTED;
+                        return NodeWrite.HOLDS_NEWER;
                     }
                     written = node.call(c -> c.cas(key, held.cas(), expiration, bytes), timeoutMillis).join();
                 }
                 if (Boolean.TRUE.equals(written)) {
-                    return SaveResult.Outcome.STORED;
+                    return NodeWrite.STORED;
                 }
                 // someone wrote in between: look again
             }
-            return SaveResult.Outcome.REJECTED;
+            return NodeWrite.HOLDS_NEWER;
         } catch (RuntimeException e) {
-            return SaveResult.Outcome.DEGRADED; // this node failed; its health has heard of it
+            return NodeWrite.FAILED; // this node failed; its health has heard of it
         }
     }
 
@@ -369,35 +394,54 @@ public final class Replication {
         return pending.stream().anyMatch(f -> !f.isCompletedExceptionally() && Boolean.TRUE.equals(f.join()));
     }
 
+    /** A tombstone as written: its revision and how long memcached keeps it, and what became of the write. */
+    public record Ended(SaveResult result, int ttlSeconds) {
+    }
+
     /**
-     * Writes a tombstone above {@code lastKnownRevision} to every node that is up; completes with the first
-     * acknowledgement.
+     * Ends the session: reads what the nodes hold (so the tombstone outranks the newest copy, whoever wrote it,
+     * and outlives it), then writes a tombstone to every node that is up. Completes with the first acknowledgement.
      */
-    public CompletableFuture<SaveResult> invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
-        long revision = Revisions.next(lastKnownRevision);
-        int ttl = maxInactiveSeconds <= 0 ? 0 : maxInactiveSeconds + TOMBSTONE_MARGIN_SECONDS;
+    public CompletableFuture<Ended> invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
         String key = keys.sessionKey(sessionId);
-        byte[] bytes = encode(SessionEnvelope.tombstone(revision, System.currentTimeMillis(), ttl, writerId), key);
-        int expiration = expiration(ttl);
         counters.increment(Counter.INVALIDATE);
         List<StoreNode> up = nodes.stream().filter(n -> n.shared().isUp()).toList();
-        if (up.isEmpty()) {
-            return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
-                    "no memcached node is up"));
+        long known = lastKnownRevision;
+        int life = maxInactiveSeconds;
+        if (!up.isEmpty()) {
+            SessionEnvelope newest = read(sessionId, key, up, List.of()).envelope();
+            if (newest != null) {
+                known = Math.max(known, newest.revision());
+                life = longerLife(life, newest.isTombstone() ? newest.maxInactiveSeconds() - TOMBSTONE_MARGIN_SECONDS
+                        : newest.maxInactiveSeconds());
+            }
         }
-        CompletableFuture<SaveResult> result = new CompletableFuture<>();
+        long revision = Revisions.next(known);
+        int ttl = life <= 0 ? 0 : life + TOMBSTONE_MARGIN_SECONDS;
+        if (up.isEmpty()) {
+            return CompletableFuture.completedFuture(new Ended(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
+                    "no memcached node is up"), ttl));
+        }
+        byte[] bytes = encode(SessionEnvelope.tombstone(revision, System.currentTimeMillis(), ttl, writerId), key);
+        int expiration = expiration(ttl);
+        CompletableFuture<Ended> result = new CompletableFuture<>();
         AtomicInteger finished = new AtomicInteger();
         for (StoreNode node : up) {
             node.shared().call(c -> c.set(key, expiration, bytes), timeoutMillis).whenComplete((ok, failure) -> {
                 if (failure == null) {
-                    result.complete(new SaveResult(SaveResult.Outcome.STORED, revision, ""));
+                    result.complete(new Ended(new SaveResult(SaveResult.Outcome.STORED, revision, ""), ttl));
                 } else if (finished.incrementAndGet() == up.size()) {
-                    result.complete(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
-                            "no node acknowledged the tombstone"));
+                    result.complete(new Ended(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
+                            "no node acknowledged the tombstone"), ttl));
                 }
             });
         }
         return result;
+    }
+
+    /** The longer of two session lives, where 0 or less means forever. */
+    private static int longerLife(int a, int b) {
+        return a <= 0 || b <= 0 ? 0 : Math.max(a, b);
     }
 
     /** What every node holds for the session, for status pages; nodes that are not up are not asked. */
