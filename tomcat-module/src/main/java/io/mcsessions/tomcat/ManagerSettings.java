@@ -131,14 +131,20 @@ final class ManagerSettings {
         return config;
     }
 
-    /** The user's prefix; msm's token form expanded; by default one derived from the host and context path. */
+    /**
+     * The key prefix: the user's prefix followed by the host and context path (by default {@code mcs:}); or msm's
+     * token form ({@code static:x,host,context,...}), expanded exactly as written, for users who want to say what
+     * the key holds, or to share sessions between applications on purpose.
+     */
     String storageKeyPrefix(String host, Context context) {
         String path = context.getPath().isEmpty() ? "/" : context.getPath();
         if (storageKeyPrefix == null) {
             return StorageKeyPrefixes.forContext("mcs:", host + path);
         }
         if (!MSM_PREFIX_TOKENS.matcher(storageKeyPrefix).matches()) {
-            return storageKeyPrefix; // the user's own value; core checks it
+            // The user's own prefix, and the context after it: set in conf/context.xml it applies to every web
+            // application, which must not share sessions. msm's token form below says exactly what the key holds.
+            return StorageKeyPrefixes.forContext(storageKeyPrefix, host + path);
         }
         StringBuilder prefix = new StringBuilder();
         for (String token : storageKeyPrefix.split(",")) {

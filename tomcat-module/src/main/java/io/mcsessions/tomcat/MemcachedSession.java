@@ -91,6 +91,11 @@ final class MemcachedSession extends StandardSession {
         return idleBeyond(now, 0);
     }
 
+    /** Whether no request used the session for {@code millis} (by this container's clock). */
+    boolean idleFor(long now, long millis) {
+        return now - thisAccessedTime >= millis;
+    }
+
     /** Whether the session has been idle longer than its timeout plus {@code slackMillis}. */
     boolean idleBeyond(long now, long slackMillis) {
         return maxInactiveInterval > 0 && now - thisAccessedTime >= maxInactiveMillis() + slackMillis;

@@ -231,6 +231,13 @@ public class MemcachedSessionManager extends ManagerBase {
             throw new LifecycleException(storeName + " - invalid " + NAME + " configuration: " + e.getMessage(), e);
         }
         settings.warnAboutUnsupported(storeName);
+        if (settings.sticky && (getJvmRoute() == null || getJvmRoute().isEmpty())) {
+            LOG.log(System.Logger.Level.WARNING, storeName + " - sticky=\"true\" without a jvmRoute: a session that "
+                    + "fails over to another Tomcat keeps its id, so this Tomcat checks an idle local copy against "
+                    + "memcached before using it; one that comes back within "
+                    + SessionReplicator.STICKY_RECHECK_IDLE_MILLIS + " ms of its last request here can still serve "
+                    + "this Tomcat's older copy. Set jvmRoute on the Engine to close that gap");
+        }
         stopping = false;
         store = ReplicatedSessionStore.start(candidate);
         replicator = new SessionReplicator(this, store, new SessionCodec(JavaSessionSerializer.forConfig(candidate),
@@ -337,7 +344,10 @@ public class MemcachedSessionManager extends ManagerBase {
         }
         MemcachedSession found;
         if (settings.sticky) {
-            found = local instanceof MemcachedSession m ? m : active.loadMissing(id);
+            String route = getJvmRoute();
+            found = local instanceof MemcachedSession m
+                    ? active.stickyLocal(m, route != null && !route.isEmpty(), System.currentTimeMillis())
+                    : active.loadMissing(id);
         } else {
             found = active.refresh(id, local instanceof MemcachedSession m ? m : null);
         }

@@ -93,7 +93,8 @@ class ConfigurationTest {
                 + "retryInterval=\"750\" storageKeyPrefix=\"static:shop,context\" requestUriIgnorePattern=\".*\\.png\" "
                 + "lockingMode=\"uriPattern:/cart.*\" sessionBackupAsync=\"true\" maxValueSize=\"4096\" "
                 + "signingKeys=\"first-signing-key-0123456789\" deserializationFilter=\"webapp.only.**;java.**;!*\"");
-        try (EmbeddedTomcat tomcat = EmbeddedTomcat.with().contextXml(xml).start()) {
+        // With a jvmRoute, as sticky setups should have (without one, sticky is warned about at start).
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.with().jvmRoute("r").contextXml(xml).start()) {
             assertTrue(tomcat.context().getState().isAvailable());
             StoreConfig config = tomcat.manager().store().config();
             assertEquals(3, config.getRedundancy());

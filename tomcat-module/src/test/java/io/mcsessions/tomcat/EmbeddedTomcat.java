@@ -29,13 +29,15 @@ final class EmbeddedTomcat implements AutoCloseable {
     private final Path baseDir;
     private final Path docBase;
     private final int port;
+    private final String contextPath;
 
-    private EmbeddedTomcat(Tomcat tomcat, Context context, Path baseDir, Path docBase, int port) {
+    private EmbeddedTomcat(Tomcat tomcat, Context context, Path baseDir, Path docBase, int port, String contextPath) {
         this.tomcat = tomcat;
         this.context = context;
         this.baseDir = baseDir;
         this.docBase = docBase;
         this.port = port;
+        this.contextPath = contextPath;
     }
 
     /** Starts a Tomcat whose engine has the given jvmRoute (or none), with the manager configured by the caller. */
@@ -51,6 +53,7 @@ final class EmbeddedTomcat implements AutoCloseable {
     /** What differs between the Tomcats of the tests. */
     static final class Builder {
         private String jvmRoute;
+        private String contextPath = "/app";
         private Manager manager;
         private String contextXml;
         private final List<EventListener> listeners = new ArrayList<>();
@@ -58,6 +61,12 @@ final class EmbeddedTomcat implements AutoCloseable {
 
         Builder jvmRoute(String route) {
             this.jvmRoute = route;
+            return this;
+        }
+
+        /** The context's path; {@code /app} unless given. */
+        Builder contextPath(String path) {
+            this.contextPath = path;
             return this;
         }
 
@@ -109,8 +118,8 @@ final class EmbeddedTomcat implements AutoCloseable {
                 tomcat.getEngine().setJvmRoute(jvmRoute);
             }
             tomcat.getHost().setAutoDeploy(false);
-            Context context = contextXml == null ? tomcat.addContext("/app", docBase.toString())
-                    : webappWithContextXml(tomcat, docBase, contextXml);
+            Context context = contextXml == null ? tomcat.addContext(contextPath, docBase.toString())
+                    : webappWithContextXml(tomcat, docBase, contextXml, contextPath);
             if (manager != null) {
                 context.setManager(manager);
             }
@@ -130,10 +139,10 @@ final class EmbeddedTomcat implements AutoCloseable {
                 destroy(tomcat);
                 throw e;
             }
-            return new EmbeddedTomcat(tomcat, context, baseDir, docBase, connector.getLocalPort());
+            return new EmbeddedTomcat(tomcat, context, baseDir, docBase, connector.getLocalPort(), contextPath);
         }
 
-        private static Context webappWithContextXml(Tomcat tomcat, Path docBase, String xml) {
+        private static Context webappWithContextXml(Tomcat tomcat, Path docBase, String xml, String path) {
             try {
                 Files.createDirectories(docBase.resolve("META-INF"));
                 Files.writeString(docBase.resolve("META-INF/context.xml"), xml);
@@ -141,7 +150,7 @@ final class EmbeddedTomcat implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             tomcat.setAddDefaultWebXmlToWebapp(false);
-            Context context = tomcat.addWebapp("/app", docBase.toString());
+            Context context = tomcat.addWebapp(path, docBase.toString());
             StandardJarScanner scanner = new StandardJarScanner();
             scanner.setScanClassPath(false); // the test class path holds no web fragments; scanning it is slow
             context.setJarScanner(scanner);
@@ -167,9 +176,9 @@ final class EmbeddedTomcat implements AutoCloseable {
         return port;
     }
 
-    /** {@code http://127.0.0.1:<port>/app<path>}. */
+    /** {@code http://127.0.0.1:<port><context path><path>}. */
     String url(String path) {
-        return "http://127.0.0.1:" + port + "/app" + path;
+        return "http://127.0.0.1:" + port + contextPath + path;
     }
 
     @Override

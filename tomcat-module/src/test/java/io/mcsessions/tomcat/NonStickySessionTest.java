@@ -215,6 +215,31 @@ class NonStickySessionTest {
         assertEquals(2, logs.count(Level.WARNING, "no memcached node is reachable"), logs.dump());
     }
 
+    /**
+     * Issue 12.9: memcached holds a newer copy this Tomcat cannot read (a class it lacks, a newer release). Its own
+     * older copy must not serve, or its next change overwrites the newer one: the request gets no session, and
+     * memcached keeps the copy for the instances that can read it.
+     */
+    @Test
+    void anUnreadableNewerCopyIsLeftInMemcachedAndTheOlderLocalCopyDoesNotServe() {
+        SessionClient client = new SessionClient();
+        assertEquals("1", client.get(a, "/count"));
+        assertEquals("2", client.get(a, "/count"));
+        String id = client.sessionId();
+        String key = "mcs:localhost/app:" + id;
+        long newer = io.mcsessions.core.Revisions.next(a.manager().store().load(id).record().revision());
+        long now = System.currentTimeMillis();
+        byte[] unreadable = io.mcsessions.core.internal.SessionEnvelope.session(newer, now, now, now, 1800, "c",
+                "written by a release this Tomcat does not have".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .encode();
+        cluster.nodes().forEach(node -> node.set(key, unreadable, 1800));
+
+        assertEquals("1", client.get(a, "/count"), "the older local copy served");
+        cluster.nodes().forEach(node -> assertTrue(java.util.Arrays.equals(unreadable, node.get(key)),
+                "the newer copy was overwritten on " + node));
+        assertTrue(logs.count(Level.WARNING, "leaves that copy in memcached") <= 1, logs.dump());
+    }
+
     @Test
     void nonSerializableAttributeStaysInTheLiveSessionAndIsWarnedOnceByName() {
         SessionClient client = new SessionClient();

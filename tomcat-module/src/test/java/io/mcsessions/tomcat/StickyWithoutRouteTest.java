@@ -1,0 +1,99 @@
+package io.mcsessions.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcsessions.testing.LogCapture;
+import io.mcsessions.testing.MemcachedCluster;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 12.8: sticky sessions behind a load balancer that keeps stickiness with its own cookie, so the Tomcats
+ * have no jvmRoute and a session keeps its id when it fails over and back. Real embedded Tomcats, three real
+ * memcached nodes, N=2.
+ */
+class StickyWithoutRouteTest {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
+
+    static EmbeddedTomcat a;
+    static EmbeddedTomcat b;
+
+    @BeforeAll
+    static void startTomcats() throws Exception {
+        a = EmbeddedTomcat.start(null, StickyWithoutRouteTest::configure);
+        b = EmbeddedTomcat.start(null, StickyWithoutRouteTest::configure);
+    }
+
+    static void configure(MemcachedSessionManager m) {
+        m.setMemcachedNodes(cluster.nodesString());
+        m.setRedundancy(2);
+        m.setSticky(true);
+        m.setOperationTimeout(300);
+    }
+
+    @AfterAll
+    static void stopTomcats() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @BeforeEach
+    void nodesUp() {
+        Poll.allNodesUp(a.manager());
+        Poll.allNodesUp(b.manager());
+    }
+
+    /** The load balancer takes the session back to the Tomcat it failed over from, a while later. */
+    private static void failBackLater() throws InterruptedException {
+        Thread.sleep(1_100); // past SessionReplicator.STICKY_RECHECK_IDLE_MILLIS
+    }
+
+    @Test
+    void failingBackContinuesFromTheCopyTheOtherTomcatWrote() throws Exception {
+        for (int session = 0; session < 5; session++) {
+            SessionClient client = new SessionClient();
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(String.valueOf(i), client.get(a, "/count"));
+            }
+            for (int i = 4; i <= 6; i++) {
+                assertEquals(String.valueOf(i), client.get(b, "/count"), "failover to b");
+            }
+            failBackLater();
+            assertEquals("7", client.get(a, "/count"), "fail-back to a served its older copy");
+            assertEquals("8", client.get(a, "/count"));
+        }
+    }
+
+    @Test
+    void aSessionEndedOnTheOtherTomcatDoesNotServeAgainAfterFailingBack() throws Exception {
+        SessionClient client = new SessionClient();
+        assertEquals("1", client.get(a, "/count"));
+        String id = client.sessionId();
+        assertEquals("2", client.get(b, "/count"));
+        assertEquals("invalidated", client.get(b, "/invalidate"));
+        failBackLater();
+        client.useSessionId(id);
+        assertEquals("none", client.get(a, "/read"));
+    }
+
+    @Test
+    void aStickyManagerWithoutJvmRouteSaysOnceAtStartWhatItCannotSee() throws Exception {
+        try (EmbeddedTomcat started = EmbeddedTomcat.start(null, StickyWithoutRouteTest::configure)) {
+            assertEquals(1, logs.count(Level.WARNING, "sticky=\"true\" without a jvmRoute"), logs.dump());
+        }
+        try (EmbeddedTomcat routed = EmbeddedTomcat.start("r", StickyWithoutRouteTest::configure)) {
+            assertEquals(1, logs.count(Level.WARNING, "sticky=\"true\" without a jvmRoute"), logs.dump());
+        }
+    }
+}
