@@ -1,0 +1,66 @@
+package io.mcsessions.boot;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.boot.app.CounterApplication;
+import io.mcsessions.testing.MemcachedCluster;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.context.WebApplicationContext;
+
+/**
+ * Starts the counter application as a real Boot application on a free loopback port, against the cluster's real
+ * memcached nodes, and talks to it over HTTP like a browser (one cookie jar per client).
+ */
+final class BootApps {
+    /** Which embedded server this test run is meant to use: set by each surefire execution. */
+    static final String EXPECTED_SERVER = System.getProperty("mcsessions.expectedServer", "");
+
+    private BootApps() {
+    }
+
+    /** An instance named {@code name}; {@code args} are more {@code --property=value} arguments. */
+    static ConfigurableApplicationContext start(String name, MemcachedCluster cluster, String... args) {
+        List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--spring.application.name=" + name, "--mcsessions.memcached-nodes=" + cluster.nodesString(),
+                "--mcsessions.operation-timeout=300", "--mcsessions.retry-interval=200",
+                "--spring.main.banner-mode=off"));
+        all.addAll(List.of(args));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(CounterApplication.class)
+                .run(all.toArray(String[]::new));
+        String server = serverInfo(context);
+        assertTrue(server.toLowerCase(Locale.ROOT).contains(EXPECTED_SERVER.toLowerCase(Locale.ROOT)),
+                "this run expects " + EXPECTED_SERVER + " but the application runs on " + server);
+        return context;
+    }
+
+    static String serverInfo(ConfigurableApplicationContext context) {
+        return ((WebApplicationContext) context).getServletContext().getServerInfo();
+    }
+
+    static String url(ConfigurableApplicationContext context, String path) {
+        return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + path;
+    }
+
+    static HttpClient browser() {
+        return HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    }
+
+    static HttpResponse<String> post(HttpClient client, String url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
