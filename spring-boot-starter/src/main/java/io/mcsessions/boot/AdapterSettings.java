@@ -1,6 +1,7 @@
 package io.mcsessions.boot;
 
 import io.mcsessions.core.ConfigurationException;
+import io.mcsessions.core.StoreConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +42,35 @@ final class AdapterSettings {
                     + " bytes (memcached's own limit is 1GB), but was " + size.toBytes() + " bytes");
         }
         return (int) size.toBytes();
+    }
+
+    /**
+     * Checks the settings that reach core unchanged with core's own rules, before the web server starts. The adapters
+     * check them again when the context starts, but a context that fails to start shows up in Boot only as "failed
+     * to start" (Tomcat logs the reason); an exception from here is the application's start failure itself, with
+     * core's message. Tomcat's {@code lockWaitTimeout} and Jetty's own settings are left to the adapters.
+     *
+     * @throws ConfigurationException naming the setting, the rule and the value
+     */
+    static void check(McsessionsProperties p, boolean tomcat) {
+        StoreConfig config = new StoreConfig();
+        config.setMemcachedNodes(p.getMemcachedNodes());
+        set(p.getRedundancy(), config::setRedundancy);
+        set(millis(p.getOperationTimeout()), config::setOperationTimeout);
+        set(millis(p.getRetryInterval()), config::setRetryInterval);
+        set(bytes(p.getMaxValueSize()), config::setMaxValueSize);
+        set(p.getUsername(), config::setUsername);
+        set(p.getPassword(), config::setPassword);
+        set(p.getSigningKeys(), config::setSigningKeys);
+        set(p.getDeserializationFilter(), config::setDeserializationFilter);
+        if (tomcat) {
+            set(p.getRequestUriIgnorePattern(), config::setRequestUriIgnorePattern);
+            // msm's "auto" is Tomcat's to translate (to "all", with a warning)
+            if (p.getLockingMode() != null && !p.getLockingMode().trim().equalsIgnoreCase("auto")) {
+                config.setLockingMode(p.getLockingMode());
+            }
+        }
+        config.validate();
     }
 
     /** The Jetty-only settings that are set, by property name. */

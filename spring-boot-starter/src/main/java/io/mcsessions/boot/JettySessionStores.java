@@ -32,8 +32,13 @@ public final class JettySessionStores {
         return Boolean.TRUE.equals(p.getSticky()) ? new DefaultSessionCacheFactory() : new NullSessionCacheFactory();
     }
 
-    /** A store factory with every property that is set; the others keep the factory's defaults. */
+    /**
+     * A store factory with every property that is set; the others keep the factory's defaults.
+     *
+     * @throws io.mcsessions.core.ConfigurationException when a setting that core checks is invalid
+     */
     public static MemcachedSessionDataStoreFactory newStoreFactory(McsessionsProperties p) {
+        AdapterSettings.check(p, false);
         AdapterSettings.warnIgnored(AdapterSettings.tomcatOnly(p), "Jetty", "Tomcat");
         MemcachedSessionDataStoreFactory factory = new MemcachedSessionDataStoreFactory();
         factory.setMemcachedNodes(p.getMemcachedNodes());

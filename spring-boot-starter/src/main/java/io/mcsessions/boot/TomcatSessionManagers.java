@@ -16,8 +16,13 @@ public final class TomcatSessionManagers {
     private TomcatSessionManagers() {
     }
 
-    /** A manager with every property that is set; the others keep the manager's defaults. */
+    /**
+     * A manager with every property that is set; the others keep the manager's defaults.
+     *
+     * @throws io.mcsessions.core.ConfigurationException when a setting that core checks is invalid
+     */
     public static MemcachedSessionManager newManager(McsessionsProperties p) {
+        AdapterSettings.check(p, true);
         AdapterSettings.warnIgnored(AdapterSettings.jettyOnly(p), "Tomcat", "Jetty");
         MemcachedSessionManager manager = new MemcachedSessionManager();
         manager.setMemcachedNodes(p.getMemcachedNodes());

@@ -63,4 +63,34 @@ final class BootApps {
     static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /**
+     * The {@code status} of a health response's outermost object, wherever the JSON writer put it (Boot 3.5 writes it
+     * first, Boot 4 sorts keys); null if there is none.
+     */
+    static String topLevelStatus(String json) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+            } else if (c == '"') {
+                if (depth == 1 && json.startsWith("\"status\":\"", i)) {
+                    int start = i + "\"status\":\"".length();
+                    return json.substring(start, json.indexOf('"', start));
+                }
+                inString = true;
+            }
+        }
+        return null;
+    }
 }
