@@ -6,6 +6,7 @@ import static io.mcsessions.boot.AdapterSettings.set;
 
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.session.AbstractSessionCacheFactory;
 import org.eclipse.jetty.session.DefaultSessionCacheFactory;
 import org.eclipse.jetty.session.NullSessionCacheFactory;
 import org.eclipse.jetty.session.SessionCacheFactory;
@@ -27,9 +28,17 @@ public final class JettySessionStores {
         server.addBean(newStoreFactory(p));
     }
 
-    /** {@code DefaultSessionCacheFactory} when sticky, else {@code NullSessionCacheFactory}. */
+    /**
+     * {@code DefaultSessionCacheFactory} when sticky, else {@code NullSessionCacheFactory}; either flushes a changed
+     * session when the response commits unless {@code sessionBackupAsync} is set.
+     */
     public static SessionCacheFactory newCacheFactory(McsessionsProperties p) {
-        return Boolean.TRUE.equals(p.getSticky()) ? new DefaultSessionCacheFactory() : new NullSessionCacheFactory();
+        AbstractSessionCacheFactory cache = Boolean.TRUE.equals(p.getSticky()) ? new DefaultSessionCacheFactory()
+                : new NullSessionCacheFactory();
+        // Jetty otherwise writes the session when the request completes, after the response has gone out: the
+        // browser's next request, on another instance, could read the copy before it (seen on Boot 3.5's Jetty).
+        cache.setFlushOnResponseCommit(!Boolean.TRUE.equals(p.getSessionBackupAsync()));
+        return cache;
     }
 
     /**

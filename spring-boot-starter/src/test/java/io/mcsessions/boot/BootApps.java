@@ -1,6 +1,7 @@
 package io.mcsessions.boot;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mcsessions.boot.app.CounterApplication;
 import io.mcsessions.testing.MemcachedCluster;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.context.WebApplicationContext;
@@ -92,5 +94,16 @@ final class BootApps {
             }
         }
         return null;
+    }
+
+    /** Polls until the condition holds; fails after {@code timeoutMillis}. Used instead of sleeps. */
+    static void await(String what, long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out after " + timeoutMillis + " ms waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 }
