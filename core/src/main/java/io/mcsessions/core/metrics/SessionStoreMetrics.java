@@ -155,7 +155,10 @@ public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
                 .register(registry));
     }
 
-    /** One figure of the node with this id; 0 if the store has no such node (it never loses one). */
+    /**
+     * One figure of the node with this id; 0 once the store no longer names it. The node meters are made when the
+     * binder is bound: a node list changed at run time needs the binder closed and bound again.
+     */
     private static double nodeValue(ReplicatedSessionStore store, String id, ToDoubleFunction<NodeStatus> value) {
         for (NodeStatus node : store.nodes()) {
             if (node.node().id().equals(id)) {
