@@ -43,6 +43,9 @@ public final class SharedNode {
     private final LongAdder operations = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
+    /** Operations completed (answered, failed or timed out) and their total time from send to completion. */
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder completedNanos = new LongAdder();
     private final AtomicBoolean authenticationReported = new AtomicBoolean();
     /** Callers' futures of the operations sent and not yet answered: released at once when the node goes down. */
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
@@ -142,6 +145,8 @@ public final class SharedNode {
             pending = CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, String.valueOf(e)));
         }
         OperationTimeouts.shared().within(pending, timeoutMillis).whenComplete((value, error) -> {
+            completedNanos.add(nanoClock.getAsLong() - sentAt); // each attempt: what the node took to answer
+            completed.increment();
             NodeFailure failure = error == null ? null : NodeFailure.of(error);
             if (failure != null && mayRetry && failure.kind() == NodeFailure.Kind.UNREACHABLE && health.isUp()
                     && !result.isDone()) {
@@ -254,7 +259,7 @@ public final class SharedNode {
     public NodeStatus status(NodeAddress asConfigured) {
         NodeHealth.Snapshot s = health.snapshot();
         return new NodeStatus(asConfigured, s.state(), s.sinceMillis(), s.state() == NodeState.UP ? null : s.reason(),
-                operations.sum(), failures.sum(), timeouts.sum());
+                operations.sum(), failures.sum(), timeouts.sum(), completed.sum(), completedNanos.sum());
     }
 
     /** A wrong password is a configuration error: one ERROR per node, then the node stays out until it is fixed. */

@@ -2,11 +2,12 @@ package io.mcsessions.examples.boot;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
-/** A Spring Boot application whose sessions live on memcached through the mcsessions Manager. */
+/**
+ * A Spring Boot application whose sessions live on memcached: mcsessions-spring-boot-starter and mcsessions-tomcat
+ * on the class path, and {@code mcsessions.*} in application.properties. No code of its own is needed for it.
+ */
 @SpringBootApplication
-@EnableConfigurationProperties(McsessionsProperties.class)
 public class SampleApplication {
     public static void main(String[] args) {
         SpringApplication.run(SampleApplication.class, args);

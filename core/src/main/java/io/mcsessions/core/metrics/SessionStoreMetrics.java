@@ -1,0 +1,181 @@
+package io.mcsessions.core.metrics;
+
+import io.mcsessions.core.NodeState;
+import io.mcsessions.core.NodeStatus;
+import io.mcsessions.core.ReplicatedSessionStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer meters for one running {@link ReplicatedSessionStore}: what its JMX view shows, for a metrics backend.
+ *
+ * <pre>{@code
+ * SessionStoreMetrics metrics = new SessionStoreMetrics(store);
+ * metrics.bindTo(registry);
+ * ...
+ * metrics.close(); // when the store stops: removes its meters
+ * }</pre>
+ *
+ * <p>Every meter carries the tag {@code store} (the store's name: the context path) and reads the store when the
+ * registry asks, so binding costs the request path nothing. Node meters also carry {@code node} (the node's id);
+ * their figures belong to the node, so stores in one JVM that name the same node show the same values.
+ *
+ * <table>
+ * <caption>Meters</caption>
+ * <tr><th>name</th><th>type</th><th>tags</th></tr>
+ * <tr><td>{@code mcsessions.loads}</td><td>counter</td><td>{@code outcome}: found, absent, unavailable</td></tr>
+ * <tr><td>{@code mcsessions.saves}</td><td>counter</td><td>{@code outcome}: stored, degraded, rejected</td></tr>
+ * <tr><td>{@code mcsessions.saves.under.replicated}</td><td>counter</td><td>(stored saves that reached fewer than
+ * {@code redundancy} nodes)</td></tr>
+ * <tr><td>{@code mcsessions.touches}, {@code mcsessions.invalidations}, {@code mcsessions.repairs}</td>
+ * <td>counter</td><td></td></tr>
+ * <tr><td>{@code mcsessions.values.ignored}</td><td>counter</td><td>{@code reason}: unreadable, signature</td></tr>
+ * <tr><td>{@code mcsessions.locks}</td><td>counter</td><td>{@code outcome}: acquired, timeout</td></tr>
+ * <tr><td>{@code mcsessions.writebacks}</td><td>counter</td><td>{@code outcome}: written, dropped</td></tr>
+ * <tr><td>{@code mcsessions.writebacks.pending}</td><td>gauge</td><td>(sessions waiting to be written back)</td></tr>
+ * <tr><td>{@code mcsessions.degraded}</td><td>gauge</td><td>(1 while no node is up)</td></tr>
+ * <tr><td>{@code mcsessions.node.state}</td><td>gauge</td><td>{@code node}, {@code state}: up, down, probing,
+ * marked_down (1 for the node's state, 0 for the others)</td></tr>
+ * <tr><td>{@code mcsessions.node.operations}</td><td>function timer (seconds)</td><td>{@code node}</td></tr>
+ * <tr><td>{@code mcsessions.node.failures}</td><td>counter</td><td>{@code node}, {@code kind}: error, timeout</td></tr>
+ * </table>
+ *
+ * <p>Micrometer is an optional dependency of mcsessions-core: this class needs {@code micrometer-core} on the class
+ * path, and nothing else in core does.
+ */
+public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
+
+    /** Each store counter (as named in {@code StoreStats.counters()}) and the meter that shows it. */
+    static final Map<String, CounterMeter> COUNTERS = Map.ofEntries(
+            Map.entry("loadFound", new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "found")),
+            Map.entry("loadAbsent", new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "absent")),
+            Map.entry("loadUnavailable",
+                    new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "unavailable")),
+            Map.entry("saveStored", new CounterMeter("mcsessions.saves", "sessions written", "outcome", "stored")),
+            Map.entry("saveDegraded",
+                    new CounterMeter("mcsessions.saves", "sessions written", "outcome", "degraded")),
+            Map.entry("saveRejected",
+                    new CounterMeter("mcsessions.saves", "sessions written", "outcome", "rejected")),
+            Map.entry("saveUnderReplicated", new CounterMeter("mcsessions.saves.under.replicated",
+                    "stored saves that fewer than redundancy nodes acknowledged", null, null)),
+            Map.entry("touch", new CounterMeter("mcsessions.touches", "expiry refreshes without a rewrite", null,
+                    null)),
+            Map.entry("invalidate", new CounterMeter("mcsessions.invalidations", "sessions ended", null, null)),
+            Map.entry("repair", new CounterMeter("mcsessions.repairs",
+                    "stale or missing copies rewritten after a read", null, null)),
+            Map.entry("unreadableValue", new CounterMeter("mcsessions.values.ignored",
+                    "values under a session key that were ignored", "reason", "unreadable")),
+            Map.entry("signatureRejected", new CounterMeter("mcsessions.values.ignored",
+                    "values under a session key that were ignored", "reason", "signature")),
+            Map.entry("lockAcquired", new CounterMeter("mcsessions.locks", "session locks", "outcome", "acquired")),
+            Map.entry("lockTimeout", new CounterMeter("mcsessions.locks", "session locks", "outcome", "timeout")),
+            Map.entry("writeBack", new CounterMeter("mcsessions.writebacks",
+                    "sessions kept during an outage and written back after it", "outcome", "written")),
+            Map.entry("writeBackDropped", new CounterMeter("mcsessions.writebacks",
+                    "sessions kept during an outage and written back after it", "outcome", "dropped")));
+
+    /** One counter meter: its name, description and the one tag that sets it apart from its siblings, if any. */
+    record CounterMeter(String name, String description, String tagKey, String tagValue) {
+    }
+
+    private final ReplicatedSessionStore store;
+    private final Tags tags;
+    private final List<Bound> bound = new ArrayList<>();
+
+    private record Bound(MeterRegistry registry, List<Meter> meters) {
+    }
+
+    /** Meters for {@code store}, tagged {@code store=<its name>}. */
+    public SessionStoreMetrics(ReplicatedSessionStore store) {
+        this(store, Tags.empty());
+    }
+
+    /** Meters for {@code store}, tagged {@code store=<its name>} and {@code extraTags} (e.g. the application). */
+    public SessionStoreMetrics(ReplicatedSessionStore store, Iterable<Tag> extraTags) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.tags = Tags.of(extraTags).and("store", store.name());
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        List<Meter> meters = new ArrayList<>();
+        COUNTERS.forEach((counter, meter) -> meters.add(FunctionCounter.builder(meter.name(), store,
+                        s -> s.stats().counters().getOrDefault(counter, 0L))
+                .description(meter.description())
+                .tags(meter.tagKey() == null ? tags : tags.and(meter.tagKey(), meter.tagValue()))
+                .register(registry)));
+        meters.add(Gauge.builder("mcsessions.writebacks.pending", store, s -> s.stats().pendingWriteBacks())
+                .description("sessions saved while no node was up, waiting to be written back")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("mcsessions.degraded", store, s -> s.isDegraded() ? 1 : 0)
+                .description("1 while no memcached node is up and sessions live only in the container")
+                .tags(tags).register(registry));
+        for (NodeStatus node : store.nodes()) {
+            bindNode(registry, node.node().id(), meters);
+        }
+        synchronized (bound) {
+            bound.add(new Bound(registry, meters));
+        }
+    }
+
+    private void bindNode(MeterRegistry registry, String id, List<Meter> meters) {
+        Tags nodeTags = tags.and("node", id);
+        for (NodeState state : NodeState.values()) {
+            meters.add(Gauge.builder("mcsessions.node.state", store,
+                            s -> nodeValue(s, id, n -> n.state() == state ? 1 : 0))
+                    .description("1 for the state the memcached node is in, 0 for the others")
+                    .tags(nodeTags.and("state", state.name().toLowerCase(Locale.ROOT)))
+                    .register(registry));
+        }
+        meters.add(FunctionTimer.builder("mcsessions.node.operations", store,
+                        s -> (long) nodeValue(s, id, NodeStatus::completed),
+                        s -> nodeValue(s, id, NodeStatus::completedNanos), TimeUnit.NANOSECONDS)
+                .description("memcached operations completed (answered, failed or timed out) and their time")
+                .tags(nodeTags).register(registry));
+        meters.add(FunctionCounter.builder("mcsessions.node.failures", store,
+                        s -> nodeValue(s, id, NodeStatus::failures))
+                .description("memcached operations that failed").tags(nodeTags.and("kind", "error"))
+                .register(registry));
+        meters.add(FunctionCounter.builder("mcsessions.node.failures", store,
+                        s -> nodeValue(s, id, NodeStatus::timeouts))
+                .description("memcached operations that failed").tags(nodeTags.and("kind", "timeout"))
+                .register(registry));
+    }
+
+    /**
+     * One figure of the node with this id; 0 once the store no longer names it. The node meters are made when the
+     * binder is bound: a node list changed at run time needs the binder closed and bound again.
+     */
+    private static double nodeValue(ReplicatedSessionStore store, String id, ToDoubleFunction<NodeStatus> value) {
+        for (NodeStatus node : store.nodes()) {
+            if (node.node().id().equals(id)) {
+                return value.applyAsDouble(node);
+            }
+        }
+        return 0;
+    }
+
+    /** Removes the meters this binder registered from every registry it was bound to. */
+    @Override
+    public void close() {
+        synchronized (bound) {
+            for (Bound b : bound) {
+                b.meters().forEach(b.registry()::remove);
+            }
+            bound.clear();
+        }
+    }
+}
