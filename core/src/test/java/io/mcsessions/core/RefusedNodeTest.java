@@ -45,6 +45,8 @@ class RefusedNodeTest {
         assertTrue(warning.contains("memcached node n3 (" + refused + ") is down"), warning);
         assertEquals(null, warnings.get(0).getThrown(), "no stack trace at WARN");
         assertTrue(logs.at(Level.SEVERE).isEmpty(), logs.dump());
-        assertEquals(NodeState.DOWN, StoreFixture.stateOf(store, "n3"));
+        // DOWN, or PROBING while a probe dials it: either way out of use.
+        NodeState n3 = StoreFixture.stateOf(store, "n3");
+        assertTrue(n3 == NodeState.DOWN || n3 == NodeState.PROBING, "n3 is " + n3);
     }
 }
