@@ -144,13 +144,13 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         }
     }
 
-    /** Writes the session to its replicas and waits for the first acknowledgement (bounded by the timeout). */
+    /** Writes the session to its replicas and waits until each has answered (each bounded by the timeout). */
     public SaveResult save(SessionRecord record) {
         return saveAsync(record).join();
     }
 
     /**
-     * Writes the session to its replicas; the future completes with the first acknowledgement, and never
+     * Writes the session to its replicas; the future completes once every replica answered, and never
      * exceptionally. A {@link SaveResult.Outcome#DEGRADED} record is written back when a node returns.
      */
     public CompletableFuture<SaveResult> saveAsync(SessionRecord record) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The documented bound: an operation that times out while the node has answered nothing since it was sent
  * takes the node down at once, so only the operations already waiting on the node at that moment wait the
  * full timeout: for one caller at most 2 (a read that was waiting plus a write whose replica ack was still
- * outstanding; writes return on the first ack so they rarely wait at all). Operations sent later and still
+ * outstanding). Operations sent later and still
  * waiting when the node goes down are released at that moment.
  */
 class HungNodeTest {

@@ -7,12 +7,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * One write of a session to its replicas: the first N up nodes of the key's preference list, in parallel. The
- * caller's future completes with the first acknowledgement; the write goes on until N copies are acknowledged.
- * A replica that fails (refused, reset, timed out, or said no) hands its copy to the next up node in the key's
- * order that this write has not used yet, so a node lost in flight leaves N copies, not one, and a second failure
- * a moment later loses nothing acknowledged. Fewer than N acknowledgements once every candidate was tried is an
+ * One write of a session to its replicas: the first N up nodes of the key's preference list, in parallel. A
+ * replica that fails (refused, reset, timed out, or said no) hands its copy to the next up node in the key's order
+ * that this write has not used yet, so a node lost in flight leaves N copies, not one, and a second failure a
+ * moment later loses nothing acknowledged. Fewer than N acknowledgements once every candidate was tried is an
  * under-replicated write, healed by the next write or read.
+ *
+ * <p>The caller's future completes when every replica has answered (or failed and handed over), not on the first
+ * acknowledgement. Two instances that disagree for a moment about which node is down (one saw a timeout the other
+ * did not) write to and read from different replica sets; with 3 nodes and N=2 any two sets share a node, but a
+ * reader only finds the newest copy there if the writer's request waited until that node had it. Reads already
+ * wait for every replica; so do writes. A hung replica costs the writer its timeout once: it takes the node down,
+ * which releases the write, and the copy goes to the next node.
  */
 final class ReplicaWrite {
     private final List<StoreNode> order;
@@ -68,12 +74,11 @@ final class ReplicaWrite {
             boolean valueTooLarge = failure != null
                     && NodeFailure.of(failure).kind() == NodeFailure.Kind.VALUE_TOO_LARGE;
             StoreNode instead = null;
-            boolean first = false;
             boolean done;
             synchronized (this) {
                 inFlight--;
                 if (ok) {
-                    first = ++acknowledged == 1;
+                    acknowledged++;
                 } else if (valueTooLarge) {
                     tooLarge = true; // a property of the value: the next node would refuse it too
                 } else {
@@ -83,10 +88,6 @@ final class ReplicaWrite {
                     }
                 }
                 done = inFlight == 0;
-            }
-            if (first) {
-                counters.increment(Counter.SAVE_STORED);
-                result.complete(new SaveResult(SaveResult.Outcome.STORED, revision, ""));
             }
             if (instead != null) {
                 send(instead);
@@ -114,13 +115,17 @@ final class ReplicaWrite {
             acks = acknowledged;
             rejected = tooLarge;
         }
-        if (acks == 0) {
+        if (acks > 0) {
+            counters.increment(Counter.SAVE_STORED);
+            if (acks < redundancy) {
+                counters.increment(Counter.SAVE_UNDER_REPLICATED);
+            }
+            result.complete(new SaveResult(SaveResult.Outcome.STORED, revision, ""));
+        } else {
             counters.increment(rejected ? Counter.SAVE_REJECTED : Counter.SAVE_DEGRADED);
             result.complete(new SaveResult(rejected ? SaveResult.Outcome.REJECTED : SaveResult.Outcome.DEGRADED,
                     revision, rejected ? "memcached refused the value as larger than its item size limit (-I)"
                             : "no replica acknowledged the write"));
-        } else if (acks < redundancy) {
-            counters.increment(Counter.SAVE_UNDER_REPLICATED);
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.function.Function;
  *
  * <p>Reads ask every replica and take the highest revision; a replica found behind, empty or unreadable is
  * repaired in the background with compare-and-swap (or add, when empty), so a repair never overwrites a write
- * that landed meanwhile. Writes go to all replicas in parallel and succeed with the first acknowledgement;
+ * that landed meanwhile. Writes go to all replicas in parallel and succeed with any acknowledgement;
  * fewer than N are counted and healed by the next write or read. Invalidation writes a tombstone with a higher
  * revision to every node that is up, so a replica that missed it cannot bring the session back.
  */
@@ -272,7 +272,7 @@ public final class Replication {
         });
     }
 
-    /** Writes the record to its replicas; completes with the first acknowledgement, or when all have failed. */
+    /** Writes the record to its replicas (see {@link ReplicaWrite}); completes when every replica has answered. */
     public CompletableFuture<SaveResult> save(SessionRecord record) {
         SessionEnvelope envelope = SessionEnvelope.session(record.revision(), System.currentTimeMillis(),
                 record.creationTime(), record.lastAccessedTime(), record.maxInactiveSeconds(), writerId,
