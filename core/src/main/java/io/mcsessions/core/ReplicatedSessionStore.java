@@ -45,6 +45,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     private final Replication replication;
     private final SessionLocks locks;
     private final WriteBack writeBack;
+    private final io.mcsessions.core.internal.AccessKeeper accessKeeper;
     /** Background work of this store: lock renewal, write-back. Never a request's thread. */
     private final java.util.concurrent.ScheduledExecutorService maintenance;
     private final StoreCounters counters = new StoreCounters();
@@ -75,6 +76,8 @@ public final class ReplicatedSessionStore implements AutoCloseable {
                 System::nanoTime, maintenance);
         this.writeBack = new WriteBack(replication::writeIfNewer, counters, name, maintenance,
                 config.getRetryInterval(), System::currentTimeMillis);
+        this.accessKeeper = new io.mcsessions.core.internal.AccessKeeper(replication::refreshAccess,
+                System::currentTimeMillis, name, maintenance);
         for (StoreNode node : nodes) {
             node.shared().health().addListener(healthListener);
         }
@@ -168,19 +171,43 @@ public final class ReplicatedSessionStore implements AutoCloseable {
                 writeBack.remember(record);
             } else if (result.isStored()) {
                 writeBack.forget(record.id(), record.revision());
+                accessKeeper.written(record.id(), record.lastAccessedTime());
             }
             return result;
         });
     }
 
     /**
-     * Resets the expiration of the session's copies without rewriting them (for requests that only read it).
+     * A request used the session without changing it: its expiry moves on, lazily. The session's expiry lives in the
+     * stored header (last access plus timeout); memcached learns of the new access before its copy would expire,
+     * in the background, about twice per timeout however many requests come (no memcached operation on the
+     * request's path). So a session that idles expires one timeout after its last use, on every instance.
+     *
+     * @param accessedAt         when the request used it, epoch ms
+     * @param propagatedAccess   the last access memcached's copy carries as far as the caller knows (the
+     *                           {@link SessionRecord#lastAccessedTime()} it loaded or last saved)
+     * @param maxInactiveSeconds the session's timeout
+     * @param ifMissing          runs (on a background thread) if memcached turns out to hold no copy any more, e.g.
+     *                           to write the session again on its next request
+     */
+    public void accessed(String sessionId, long accessedAt, long propagatedAccess, int maxInactiveSeconds,
+                         Runnable ifMissing) {
+        try {
+            accessKeeper.accessed(sessionId, accessedAt, propagatedAccess, maxInactiveSeconds, ifMissing);
+        } catch (RuntimeException e) {
+            unexpected(e, "accessed");
+        }
+    }
+
+    /**
+     * Resets the expiration of the session's copies at once (moves their last access on to now). Containers use
+     * {@link #accessed}, which does this lazily.
      *
      * @return true when at least one replica held the session; false means it should be saved in full
      */
     public boolean touch(String sessionId, int maxInactiveSeconds) {
         try {
-            return replication.touch(sessionId, maxInactiveSeconds);
+            return replication.refreshAccess(sessionId, System.currentTimeMillis()).join();
         } catch (RuntimeException e) {
             unexpected(e, "touch");
             return false;
@@ -194,6 +221,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
      */
     public SaveResult invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
         try {
+            accessKeeper.forget(sessionId);
             Replication.Ended ended = replication.invalidate(sessionId, lastKnownRevision, maxInactiveSeconds).join();
             if (ended.result().isStored()) {
                 writeBack.forget(sessionId);
@@ -314,8 +342,9 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        writeBack.close();
         maintenance.shutdownNow();
+        accessKeeper.flush(config.getOperationTimeout() * 2);
+        writeBack.close();
         for (StoreNode node : nodes) {
             node.shared().health().removeListener(healthListener);
             registry.release(node.shared());

@@ -52,7 +52,8 @@ class HostileInputTest {
     void aSessionOverMaxValueSizeIsRejectedWithAWarningNamingSizeAndLimit() {
         ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
         byte[] big = new byte[2 * 1024 * 1024];
-        SaveResult result = store.save(new SessionRecord("big", Revisions.next(0), 1, 1, 60, big));
+        SaveResult result = store.save(new SessionRecord("big", Revisions.next(0), System.currentTimeMillis(),
+                System.currentTimeMillis(), 60, big));
         assertEquals(SaveResult.Outcome.REJECTED, result.outcome());
         assertTrue(result.detail().contains("over maxValueSize (1048576 bytes)"), result.detail());
         assertEquals(1, logs.count(Level.WARNING, "bytes serialized, over maxValueSize (1048576 bytes); it stays "
@@ -64,7 +65,8 @@ class HostileInputTest {
     void aValueMemcachedRefusesAsTooLargeIsRejectedAndTheNodesStayUp() {
         ReplicatedSessionStore store = stores.start(cluster.nodesString(), c -> c.setMaxValueSize(8 * 1024 * 1024));
         byte[] big = new byte[3 * 1024 * 1024]; // over memcached's default 1 MiB item size
-        SaveResult result = store.save(new SessionRecord("big", Revisions.next(0), 1, 1, 60, big));
+        SaveResult result = store.save(new SessionRecord("big", Revisions.next(0), System.currentTimeMillis(),
+                System.currentTimeMillis(), 60, big));
         assertEquals(SaveResult.Outcome.REJECTED, result.outcome(), result.toString());
         assertTrue(result.detail().contains("item size limit"), result.detail());
         store.nodes().forEach(node -> assertEquals(NodeState.UP, node.state(), node.toString()));

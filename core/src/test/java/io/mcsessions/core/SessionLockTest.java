@@ -120,7 +120,8 @@ class SessionLockTest {
     }
 
     private static SessionRecord counter(long revision, int value) {
-        return new SessionRecord("counter", revision, 1, 1, 60,
+        long now = System.currentTimeMillis();
+        return new SessionRecord("counter", revision, now, now, 60,
                 String.valueOf(value).getBytes(StandardCharsets.UTF_8));
     }
 }

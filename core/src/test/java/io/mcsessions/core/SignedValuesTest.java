@@ -72,8 +72,8 @@ class SignedValuesTest {
     @Test
     void aPlantedGadgetWithoutAValidMacIsNeverDeserialized() throws Exception {
         byte[] gadget = new JavaSessionSerializer().serialize(Map.of("user", new Gadget()));
-        byte[] planted = SessionEnvelope.session(Revisions.next(0), System.currentTimeMillis(), 1, 1, 1800, "attacker",
-                gadget).encode();
+        long now = System.currentTimeMillis();
+        byte[] planted = SessionEnvelope.session(Revisions.next(0), now, now, now, 1800, "attacker", gadget).encode();
         cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "victim", planted, 0));
 
         // Control: an unsigned store hands the payload out, and deserializing it runs the gadget.
@@ -140,5 +140,29 @@ class SignedValuesTest {
         ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
                 config::validate);
         assertEquals("signingKeys must each be at least 16 characters, but key 2 has 5", e.getMessage());
+    }
+
+    /**
+     * Issue 13.4: a signed copy captured from a node and set back later, on every node and with no expiry, must not
+     * bring the session back once its life (last access plus timeout, inside the signed bytes) is over: not after
+     * a logout, not as an older revision.
+     */
+    @Test
+    void aCapturedSignedCopySetBackAfterItsLifeIsIgnored() throws Exception {
+        ReplicatedSessionStore store = signed(KEY_1);
+        long now = System.currentTimeMillis();
+        long revision = Revisions.next(0);
+        store.save(new SessionRecord("replayed", revision, now, now, 1, StoreFixture.payload(revision)));
+        StoreFixture.await("a node holds the copy", 2_000, () -> cluster.nodes().stream()
+                .anyMatch(n -> n.get(StoreFixture.PREFIX + "replayed") != null));
+        byte[] captured = cluster.nodes().stream().map(n -> n.get(StoreFixture.PREFIX + "replayed"))
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+        assertEquals(SaveResult.Outcome.STORED, store.invalidate("replayed", revision, 1).outcome());
+
+        Thread.sleep(2_500); // past its one-second life and the clock slack
+        cluster.nodes().forEach(n -> n.set(StoreFixture.PREFIX + "replayed", captured, 0));
+
+        LoadResult loaded = store.load("replayed");
+        assertEquals(LoadResult.Outcome.ABSENT, loaded.outcome(), "the replayed copy came back: " + loaded);
     }
 }

@@ -11,8 +11,8 @@ final class MemcachedSessionData extends SessionData {
     private static final long serialVersionUID = 1L;
 
     private volatile long revision;
-    private volatile long writtenAt;
-    private volatile long writtenMaxInactiveMs;
+    private volatile long propagatedAccess;
+    private volatile long storedMaxInactiveMs = Long.MIN_VALUE;
 
     MemcachedSessionData(String id, String contextPath, String vhost, long created, long accessed,
                          long lastAccessed, long maxInactiveMs) {
@@ -28,20 +28,23 @@ final class MemcachedSessionData extends SessionData {
         this.revision = revision;
     }
 
-    /** Records that this instance wrote the data at {@code when} (epoch ms). */
-    void written(long when) {
-        this.writtenAt = when;
-        this.writtenMaxInactiveMs = getMaxInactiveMs();
+    /** memcached holds this data as written (or loaded) with this access time and timeout. */
+    void stored(long accessed, long maxInactiveMs) {
+        this.propagatedAccess = Math.max(propagatedAccess, accessed);
+        this.storedMaxInactiveMs = maxInactiveMs;
+    }
+
+    /** The last access memcached's copy carries, as far as this instance knows. */
+    long propagatedAccess() {
+        return propagatedAccess;
     }
 
     /**
-     * Whether a store may be skipped: nothing but the access time changed since this instance wrote the data less
-     * than {@code windowMs} ago. That write already reset the copies' expiry; writing again only to move the
-     * access time by a few milliseconds doubles the traffic of every request (Jetty stores once when the response
-     * commits and once more when the request completes).
+     * Whether only the access time changed since memcached got this data: Jetty asks to store a session after
+     * every request (once when the response commits, once when the request completes), but a session that was
+     * only read needs no write; its expiry moves on lazily (see {@code ReplicatedSessionStore.accessed}).
      */
-    boolean onlyTouchedSince(long now, long windowMs) {
-        return !isDirty() && writtenAt > 0 && now - writtenAt < windowMs
-                && writtenMaxInactiveMs == getMaxInactiveMs();
+    boolean accessOnly() {
+        return !isDirty() && revision > 0 && storedMaxInactiveMs == getMaxInactiveMs();
     }
 }

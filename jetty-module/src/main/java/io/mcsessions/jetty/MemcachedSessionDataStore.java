@@ -57,8 +57,6 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
 
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
-    /** A store that would only move the access time is skipped this soon after this instance wrote the session. */
-    static final long ACCESS_ONLY_WRITE_WINDOW_MS = 1000;
     /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
     private static final ThreadLocal<SessionInputFilter> READING = new ThreadLocal<>();
 
@@ -149,8 +147,9 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @Override
     public void doStore(String id, SessionData data, long lastSaveTime) throws Exception {
-        long now = System.currentTimeMillis();
-        if (data instanceof MemcachedSessionData ours && ours.onlyTouchedSince(now, ACCESS_ONLY_WRITE_WINDOW_MS)) {
+        if (data instanceof MemcachedSessionData ours && ours.accessOnly()) {
+            copies.accessed(id, data.getAccessed(), ours.propagatedAccess(), expirySeconds(data.getMaxInactiveMs()),
+                    () -> ours.setDirty(true));
             return;
         }
         byte[] payload = SessionDataCodec.encode(data, serializedAttributes(data));
@@ -161,7 +160,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
                 expirySeconds(data.getMaxInactiveMs()), payload);
         if (data instanceof MemcachedSessionData ours) {
             ours.revision(revision);
-            ours.written(now);
+            ours.stored(data.getAccessed(), data.getMaxInactiveMs());
         }
         copies.save(record, data.getExpiry(), settings.sessionBackupAsync());
     }
@@ -231,7 +230,8 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             if (!id.equals(header.id())) {
                 throw new IOException("the stored payload belongs to another session id");
             }
-            MemcachedSessionData data = SessionDataCodec.newData(header, record.revision());
+            MemcachedSessionData data = SessionDataCodec.newData(header, record.revision(),
+                    record.lastAccessedTime());
             if (webapp != null) {
                 thread.setContextClassLoader(webapp); // Jetty resolves webapp classes with the thread's loader
             }

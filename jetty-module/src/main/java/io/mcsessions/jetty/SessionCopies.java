@@ -86,7 +86,12 @@ final class SessionCopies {
         return mine.record();
     }
 
-    /** Keeps the record as this instance's copy and writes it to memcached, waiting for the first copy or not. */
+    /** A request used the session without changing it: its expiry moves on lazily (core's {@code accessed}). */
+    void accessed(String id, long accessedAt, long propagatedAccess, int maxInactiveSeconds, Runnable ifMissing) {
+        store.accessed(id, accessedAt, propagatedAccess, maxInactiveSeconds, ifMissing);
+    }
+
+    /** Keeps the record as this instance's copy and writes it to memcached, waiting until it is written or not. */
     void save(SessionRecord record, long expiry, boolean async) {
         local.remember(record, expiry, false);
         if (async) {
@@ -171,7 +176,7 @@ final class SessionCopies {
     /** The expiry a stored session carries; {@link Long#MIN_VALUE} when its payload cannot be read. */
     private long expiryOf(SessionRecord record) {
         try {
-            return SessionDataCodec.readHeader(record.payload()).expiry();
+            return SessionDataCodec.readHeader(record.payload()).expiryAccessedAt(record.lastAccessedTime());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(record.id())
                     + " has an unreadable payload: " + e.getMessage());

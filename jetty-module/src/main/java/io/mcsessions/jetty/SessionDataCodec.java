@@ -32,6 +32,14 @@ final class SessionDataCodec {
         boolean isExpiredAt(long time) {
             return expiry > 0 && expiry <= time;
         }
+
+        /**
+         * The session's expiry given the last access the stored copy's header carries: later than the payload's own
+         * when requests used the session since its last write without changing it (that moves only the header).
+         */
+        long expiryAccessedAt(long headerAccess) {
+            return maxInactiveMs <= 0 || headerAccess <= accessed ? expiry : headerAccess + maxInactiveMs;
+        }
     }
 
     static byte[] encode(SessionData data, byte[] attributes) throws IOException {
@@ -98,15 +106,24 @@ final class SessionDataCodec {
         }
     }
 
-    /** Session data with the header's metadata and no attributes yet. */
-    static MemcachedSessionData newData(Header header, long revision) {
+    /**
+     * Session data with the header's metadata and no attributes yet. {@code storedAccess} is the last access the
+     * stored copy carries, which is later than the payload's when the session was used since without a change.
+     */
+    static MemcachedSessionData newData(Header header, long revision, long storedAccess) {
         MemcachedSessionData data = new MemcachedSessionData(header.id(), header.contextPath(), header.vhost(),
                 header.created(), header.accessed(), header.lastAccessed(), header.maxInactiveMs());
         data.setLastNode(header.lastNode());
         data.setCookieSet(header.cookieSet());
         data.setExpiry(header.expiry());
         data.setLastSaved(header.lastSaved());
+        if (storedAccess > header.accessed()) {
+            data.setAccessed(storedAccess);
+            data.setLastAccessed(storedAccess);
+            data.setExpiry(header.expiryAccessedAt(storedAccess));
+        }
         data.revision(revision);
+        data.stored(storedAccess, header.maxInactiveMs());
         return data;
     }
 

@@ -25,7 +25,7 @@ class SessionDataCodecTest {
 
         byte[] payload = SessionDataCodec.encode(data, attributes);
         SessionDataCodec.Header header = SessionDataCodec.readHeader(payload);
-        MemcachedSessionData copy = SessionDataCodec.newData(header, 42);
+        MemcachedSessionData copy = SessionDataCodec.newData(header, 42, 400); // the header carries the same access
 
         assertEquals("abc", copy.getId());
         assertEquals("_shop", copy.getContextPath());
@@ -70,5 +70,19 @@ class SessionDataCodecTest {
         otherVersion[2] = 99;
         IOException e = assertThrows(IOException.class, () -> SessionDataCodec.readHeader(otherVersion));
         assertTrue(e.getMessage().contains("format 99"), e.getMessage());
+    }
+
+    /** A copy whose stored header was moved on by requests that only read the session: the later access wins. */
+    @Test
+    void aLaterAccessInTheStoredHeaderMovesAccessAndExpiryOn() throws Exception {
+        SessionData data = new SessionData("abc", "_shop", "0.0.0.0", 100, 400, 300, 60_000);
+        data.setExpiry(460_000);
+        SessionDataCodec.Header header = SessionDataCodec.readHeader(SessionDataCodec.encode(data, new byte[0]));
+        MemcachedSessionData copy = SessionDataCodec.newData(header, 42, 5_000);
+        assertEquals(5_000, copy.getAccessed());
+        assertEquals(5_000, copy.getLastAccessed());
+        assertEquals(65_000, copy.getExpiry());
+        assertEquals(65_000, header.expiryAccessedAt(5_000));
+        assertEquals(460_000, header.expiryAccessedAt(300), "an older header access changes nothing");
     }
 }

@@ -28,6 +28,10 @@ final class MemcachedSession extends StandardSession {
     private boolean servedDegraded;
     /** Coalesced asynchronous writes: idle, one write in flight, or in flight with a newer change waiting. */
     private int writing;
+    /** The last access memcached's copy carries as far as this Tomcat knows (loaded with it, or wrote it). */
+    private long propagatedAccess;
+    /** The timeout memcached's copy carries (it is in the header, not in the payload's digest). */
+    private int storedMaxInactive;
 
     MemcachedSession(Manager manager) {
         super(manager);
@@ -53,6 +57,8 @@ final class MemcachedSession extends StandardSession {
             this.revision = record.revision();
             this.unsynced = false;
             this.servedDegraded = false;
+            this.propagatedAccess = record.lastAccessedTime();
+            this.storedMaxInactive = record.maxInactiveSeconds();
         }
     }
 
@@ -128,19 +134,37 @@ final class MemcachedSession extends StandardSession {
         return revision > 0;
     }
 
-    /** Whether the payload differs from what memcached holds, or memcached missed the last write. */
+    /** Whether the payload or timeout differs from what memcached holds, or memcached missed the last write. */
     synchronized boolean needsWrite(byte[] digest) {
-        return unsynced || storedDigest == null || !Arrays.equals(storedDigest, digest);
+        return unsynced || storedDigest == null || !Arrays.equals(storedDigest, digest)
+                || storedMaxInactive != maxInactiveInterval;
     }
 
-    /** Records the outcome of a write of {@code writtenRevision}; {@code reached} is false when no replica took it. */
-    synchronized void written(long writtenRevision, byte[] digest, boolean reached) {
+    /**
+     * Records the outcome of a write of {@code writtenRevision}, made with {@code accessedAt} and {@code maxInactive};
+     * {@code reached} is false when no replica took it.
+     */
+    synchronized void written(long writtenRevision, byte[] digest, boolean reached, long accessedAt,
+                              int maxInactive) {
         if (writtenRevision >= revision) {
             revision = writtenRevision;
             storedDigest = digest;
             unsynced = !reached;
             servedDegraded = servedDegraded && !reached;
+            if (reached) {
+                propagatedAccess = Math.max(propagatedAccess, accessedAt);
+                storedMaxInactive = maxInactive;
+            }
         }
+    }
+
+    synchronized long propagatedAccess() {
+        return propagatedAccess;
+    }
+
+    /** memcached turned out to hold no copy (a node restarted): the next request writes the session in full. */
+    synchronized void lostInMemcached() {
+        unsynced = true;
     }
 
     /** The local copy was served while no replica answered. */

@@ -268,12 +268,14 @@ final class SessionReplicator {
             return CompletableFuture.completedFuture(null);
         }
         if (!session.needsWrite(encoded.digest())) {
-            if (store.touch(session.getIdInternal(), session.getMaxInactiveInterval())
-                    || session.wasServedDegraded()) {
-                // Unchanged. Served while memcached could not answer, the local copy may be older than what
-                // memcached holds: writing it with a new revision would overwrite newer data when nodes return.
-                return CompletableFuture.completedFuture(null);
+            // Unchanged: its expiry moves on lazily, without an operation on this request's path. Served while
+            // memcached could not answer, the local copy may be older than what memcached holds: neither written
+            // with a new revision (that would overwrite newer data when nodes return) nor its access propagated.
+            if (!session.wasServedDegraded()) {
+                store.accessed(session.getIdInternal(), session.getThisAccessedTimeInternal(),
+                        session.propagatedAccess(), session.getMaxInactiveInterval(), session::lostInMemcached);
             }
+            return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<SaveResult> written = write(session, encoded);
         if (!writeAsync) {
@@ -287,7 +289,8 @@ final class SessionReplicator {
         SessionRecord record = new SessionRecord(session.getIdInternal(), revision, session.getCreationTimeInternal(),
                 session.getThisAccessedTimeInternal(), session.getMaxInactiveInterval(), encoded.bytes());
         return store.saveAsync(record).thenApply(result -> {
-            session.written(revision, encoded.digest(), result.isStored());
+            session.written(revision, encoded.digest(), result.isStored(), record.lastAccessedTime(),
+                    record.maxInactiveSeconds());
             return result;
         });
     }

@@ -1,6 +1,7 @@
 package io.mcsessions.tomcat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
@@ -95,5 +96,30 @@ class StickyWithoutRouteTest {
         try (EmbeddedTomcat routed = EmbeddedTomcat.start("r", StickyWithoutRouteTest::configure)) {
             assertEquals(1, logs.count(Level.WARNING, "sticky=\"true\" without a jvmRoute"), logs.dump());
         }
+    }
+
+    /** Issue 14.2: a sticky request that only reads the session costs no memcached operation. */
+    @Test
+    void readOnlyRequestsCostNoMemcachedOperation() {
+        SessionClient client = new SessionClient();
+        assertEquals("1", client.get(a, "/count"));
+        long before = operations();
+        for (int i = 0; i < 50; i++) {
+            assertEquals("1", client.get(a, "/read"));
+        }
+        long operations = operations() - before;
+        // At most the heartbeat of an idle connection, one per node: never one per request.
+        assertTrue(operations <= cluster.size(), operations + " memcached operations for 50 read-only sticky requests");
+    }
+
+    private static long operations() {
+        long sum = 0;
+        for (var node : cluster.nodes()) {
+            var stats = node.stats();
+            for (String counter : new String[] {"cmd_get", "cmd_set", "cmd_touch"}) {
+                sum += Long.parseLong(stats.getOrDefault(counter, "0"));
+            }
+        }
+        return sum;
     }
 }

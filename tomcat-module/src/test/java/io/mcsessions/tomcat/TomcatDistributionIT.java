@@ -35,6 +35,10 @@ class TomcatDistributionIT {
     private int expected;
 
     private void startTwoTomcats() throws IOException {
+        startTwoTomcats(",n4:" + refused, 500);
+    }
+
+    private void startTwoTomcats(String extraNodes, long retryInterval) throws IOException {
         Path home = Path.of(System.getProperty("mcsessions.tomcatHome"));
         Path allJar = Path.of(System.getProperty("mcsessions.allJar"));
         assertTrue(Files.isRegularFile(home.resolve("bin/bootstrap.jar")), "no Tomcat distribution at " + home);
@@ -44,8 +48,8 @@ class TomcatDistributionIT {
         Files.createDirectories(work);
         Path classes = webappClasses(work.resolve("webapp-classes"));
         String manager = "<Manager className=\"io.mcsessions.tomcat.MemcachedSessionManager\" memcachedNodes=\""
-                + cluster.nodesString() + ",n4:" + refused + "\" redundancy=\"2\" sticky=\"false\" "
-                + "operationTimeout=\"300\" retryInterval=\"500\"/>";
+                + cluster.nodesString() + extraNodes + "\" redundancy=\"2\" sticky=\"false\" "
+                + "operationTimeout=\"300\" retryInterval=\"" + retryInterval + "\"/>";
         a = new CatalinaBase(home, Files.createDirectories(work.resolve("base-a")), allJar, classes, manager);
         b = new CatalinaBase(home, Files.createDirectories(work.resolve("base-b")), allJar, classes, manager);
         a.start();
@@ -226,6 +230,43 @@ class TomcatDistributionIT {
             assertFalse(logs.contains("io.mcsessions.shaded.net.spy.memcached.MemcachedConnection"),
                     "spymemcached logs on its own instead of through mcsessions:\n" + logs);
         }
+    }
+
+    /**
+     * Issue 12.1: b sits idle while every node is killed and restarted (empty); 3 s later a session starts on a and
+     * its next request goes to b. b's connections died meanwhile: it must dial again, not take every node down and
+     * serve from its own copies.
+     */
+    @Test
+    void aTomcatIdleWhileEveryNodeRestartedServesItsNextRequestsFromMemcached() throws Exception {
+        startTwoTomcats("", 2000);
+        alternate(3); // both Tomcats used their connections; a served last, so it holds the newest copy
+        String before = client.sessionId();
+
+        cluster.killAll(); // while only a gets requests
+        for (int i = 0; i < 3; i++) {
+            count(a);
+        }
+        for (int i = 0; i < 3; i++) {
+            cluster.node(i).start(); // back, empty
+        }
+        Thread.sleep(3_000); // past the retry interval: users come back some time later
+
+        SessionClient second = new SessionClient();
+        assertEquals("1", second.get(a.url("/count")));
+        assertEquals("2", second.get(b.url("/count")), "the idle Tomcat answered with a new session");
+        assertEquals("invalidated", second.get(a.url("/invalidate")));
+        assertEquals("none", second.get(b.url("/read")), "the idle Tomcat still serves a session ended on the other");
+
+        SessionClient third = new SessionClient();
+        assertEquals("1", third.get(a.url("/count")));
+        String oldId = third.sessionId();
+        third.get(a.url("/rotate"));
+        assertEquals("2", third.get(b.url("/count")), "the rotated session on the idle Tomcat");
+        SessionClient old = new SessionClient();
+        old.useSessionId(oldId);
+        assertEquals("none", old.get(b.url("/read")), "the old id after changeSessionId still loads on the idle Tomcat");
+        assertNotEquals(before, oldId);
     }
 
     @Test

@@ -27,6 +27,10 @@ public final class Replication {
     private static final int THIRTY_DAYS_SECONDS = 30 * 24 * 3600;
     /** Tombstones outlive any copy they shadow: a copy lives at most max-inactive after its last write. */
     private static final int TOMBSTONE_MARGIN_SECONDS = 60;
+    /** How far the clocks of two instances may differ before one takes a live copy for an expired one. */
+    static final long CLOCK_SLACK_MILLIS = 500;
+    /** memcached keeps a copy this much longer than the envelope says it lives. */
+    private static final int EXPIRY_SLACK_SECONDS = 2;
     /** The shortest settle window: the servlet default session timeout. */
     private static final int MIN_SETTLE_SECONDS = 30 * 60;
     /** The longest settle window, also for sessions that never expire. */
@@ -183,6 +187,15 @@ public final class Replication {
             }
             NodeClient.Stored stored = f.join();
             SessionEnvelope envelope = stored == null ? null : parse(sessionId, key, nodes.get(i), stored.value());
+            if (envelope == UNVERIFIED) {
+                // Signed with a key this instance does not know (another instance may, in the middle of a key
+                // rotation), or forged: not an answer, and not ours to overwrite.
+                reads.add(new ReplicaRead(nodes.get(i), stored, null, true));
+                continue;
+            }
+            if (envelope != null && isExpired(envelope)) {
+                envelope = null; // past its last access plus its timeout: a miss, overwritten like one
+            }
             reads.add(new ReplicaRead(nodes.get(i), stored, envelope, false));
             if (envelope != null && envelope.isNewerThan(best)) {
                 best = envelope;
@@ -192,6 +205,13 @@ public final class Replication {
         return new Newest(best, bestBytes, reads);
     }
 
+    /** What {@link #parse} returns for a value whose signature does not verify; nothing else is this instance. */
+    private static final SessionEnvelope UNVERIFIED = SessionEnvelope.tombstone(1, 0, 0, "unverified");
+
+    /**
+     * The value's envelope; null when it is not one of ours; {@link #UNVERIFIED} when its signature does not verify.
+     * Callers that write compare with null only, and so take an unverified value for an unreadable one.
+     */
     private SessionEnvelope parse(String sessionId, String key, StoreNode node, byte[] value) {
         try {
             SessionEnvelope envelope = SessionEnvelope.decode(value);
@@ -199,9 +219,9 @@ public final class Replication {
                 counters.increment(Counter.SIGNATURE_REJECTED);
                 badSignatures.warn(storeName + " - memcached node " + describe(node) + " holds a value "
                         + "for session " + SessionIds.shorten(sessionId) + " without a valid signature ("
-                        + (envelope.isSigned() ? "signed with an unknown key, or altered" : "unsigned")
-                        + "); it is ignored unread and overwritten with the newest signed copy");
-                return null;
+                        + (envelope.isSigned() ? "signed with a key this instance does not have, or altered"
+                        : "unsigned") + "); it is ignored unread, and does not count as an answer");
+                return UNVERIFIED;
             }
             return envelope;
         } catch (SessionEnvelope.MalformedEnvelopeException e) {
@@ -264,7 +284,7 @@ public final class Replication {
                 return node.shared().call(c -> c.add(key, expiration, bytes), timeoutMillis);
             }
             SessionEnvelope current = parse(sessionId, key, node, held.value());
-            if (current != null && !best.isNewerThan(current)) {
+            if (current == UNVERIFIED || (current != null && !best.isNewerThan(current))) {
                 return CompletableFuture.completedFuture(false);
             }
             counters.increment(Counter.REPAIR);
@@ -287,7 +307,7 @@ public final class Replication {
             return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.REJECTED, record.revision(),
                     detail));
         }
-        int expiration = expiration(record.maxInactiveSeconds());
+        int expiration = expirationUntil(envelope.expiresAt());
         int life = record.maxInactiveSeconds() <= 0 ? MAX_SETTLE_SECONDS
                 : Math.min(MAX_SETTLE_SECONDS, record.maxInactiveSeconds());
         if (life > settleSeconds.get()) {
@@ -362,6 +382,9 @@ public final class Replication {
                     written = node.call(c -> c.add(key, expiration, bytes), timeoutMillis).join();
                 } else {
                     SessionEnvelope current = parse(id, key, null, held.value());
+                    if (current == UNVERIFIED) {
+                        return NodeWrite.HOLDS_NEWER; // signed with a key we lack: not ours to overwrite
+                    }
                     if (current != null && current.isTombstone() && !envelope.isTombstone()) {
                         return NodeWrite.ENDED;
                     }
@@ -381,17 +404,49 @@ public final class Replication {
         }
     }
 
-    /** Resets the copies' expiration without rewriting them; true when at least one replica held the session. */
-    public boolean touch(String sessionId, int maxInactiveSeconds) {
+    /**
+     * Moves the last access of the session's copies on to {@code accessedAt}, where it is earlier: the same revision
+     * and payload under a new header (signed again), with compare-and-swap so that a write that landed meanwhile is
+     * never replaced. For sessions used without being changed: their expiry lives in the header, and is kept there
+     * lazily (see {@link AccessKeeper}). Never waits.
+     *
+     * @return true when a replica holds a live copy (now at least that recent), false when none does (gone, ended
+     *         or expired); true as well when no replica could say
+     */
+    public CompletableFuture<Boolean> refreshAccess(String sessionId, long accessedAt) {
         String key = keys.sessionKey(sessionId);
-        int expiration = expiration(maxInactiveSeconds);
-        List<CompletableFuture<Boolean>> pending = new ArrayList<>();
-        for (StoreNode node : replicasFor(key)) {
-            pending.add(node.shared().call(c -> c.touch(key, expiration), timeoutMillis));
+        List<StoreNode> replicas = replicasFor(key);
+        if (replicas.isEmpty()) {
+            return CompletableFuture.completedFuture(true);
         }
-        awaitAll(pending);
+        List<CompletableFuture<Boolean>> each = new ArrayList<>(replicas.size());
+        for (StoreNode node : replicas) {
+            each.add(refreshAccessOn(node, sessionId, key, accessedAt)
+                    .exceptionally(failure -> true)); // no answer: nothing known
+        }
         counters.increment(Counter.TOUCH);
-        return pending.stream().anyMatch(f -> !f.isCompletedExceptionally() && Boolean.TRUE.equals(f.join()));
+        return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
+                .thenApply(done -> each.stream().anyMatch(CompletableFuture::join));
+    }
+
+    private CompletableFuture<Boolean> refreshAccessOn(StoreNode node, String sessionId, String key, long accessedAt) {
+        return node.shared().call(c -> c.gets(key), timeoutMillis).thenCompose(held -> {
+            SessionEnvelope current = held == null ? null : parse(sessionId, key, node, held.value());
+            if (current == UNVERIFIED) {
+                return CompletableFuture.completedFuture(true); // not ours to judge, nor to rewrite
+            }
+            if (current == null || current.isTombstone() || isExpired(current)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            if (current.lastAccessedTime() >= accessedAt) {
+                return CompletableFuture.completedFuture(true);
+            }
+            SessionEnvelope refreshed = current.accessedAt(accessedAt, System.currentTimeMillis());
+            byte[] bytes = encode(refreshed, key);
+            int expiration = expirationUntil(refreshed.expiresAt());
+            return node.shared().call(c -> c.cas(key, held.cas(), expiration, bytes), timeoutMillis)
+                    .thenApply(swapped -> true); // not swapped: a write landed meanwhile, with a newer access
+        });
     }
 
     /** A tombstone as written: its revision and how long memcached keeps it, and what became of the write. */
@@ -492,17 +547,38 @@ public final class Replication {
     }
 
     /**
-     * The expiration a repaired copy gets: what is left of the newest copy's life since it was saved, so that
-     * replicas expiring a second apart (memcached clocks differ) cannot keep re-creating each other forever.
-     * A session kept alive by touches alone is past that estimate; its missing copies come back with its next
-     * save. Returns 0 for a copy that never expires, -1 when less than a second is left.
+     * The expiration a repaired copy gets: what is left of the newest copy's life (its last access plus its
+     * timeout), so that a repair never gives a session a life it no longer has. Returns 0 for a copy that never
+     * expires, -1 when less than a second is left.
      */
     static int remainingLifeSeconds(SessionEnvelope copy) {
-        if (copy.maxInactiveSeconds() <= 0) {
+        long expiresAt = copy.expiresAt();
+        if (expiresAt == Long.MAX_VALUE) {
             return 0;
         }
-        long leftMillis = copy.savedAt() + copy.maxInactiveSeconds() * 1000L - System.currentTimeMillis();
-        return leftMillis < 1000 ? -1 : expiration((int) Math.min(Integer.MAX_VALUE, (leftMillis + 999) / 1000));
+        return expiresAt - System.currentTimeMillis() < 1000 ? -1 : expirationUntil(expiresAt);
+    }
+
+    /**
+     * Whether a copy is past its life by this JVM's clock (with {@link #CLOCK_SLACK_MILLIS} for clocks that differ):
+     * memcached may still hold it for a second or two, or hold it again because someone set it back.
+     */
+    static boolean isExpired(SessionEnvelope copy) {
+        long expiresAt = copy.expiresAt();
+        return expiresAt != Long.MAX_VALUE && expiresAt + CLOCK_SLACK_MILLIS < System.currentTimeMillis();
+    }
+
+    /**
+     * memcached's expiration for a copy that stops being the session at {@code expiresAtMillis}: a little later,
+     * so that memcached never drops a copy before every instance considers it expired (its clock counts whole
+     * seconds, and ours may differ slightly). The envelope, not memcached, decides when a session ends.
+     */
+    static int expirationUntil(long expiresAtMillis) {
+        if (expiresAtMillis == Long.MAX_VALUE) {
+            return 0;
+        }
+        long left = Math.max(0, expiresAtMillis - System.currentTimeMillis());
+        return expiration((int) Math.min(Integer.MAX_VALUE - 2, (left + 999) / 1000 + EXPIRY_SLACK_SECONDS));
     }
 
     /** memcached's expiration: seconds up to 30 days, beyond that an absolute Unix time; 0 never expires. */

@@ -63,6 +63,25 @@ public record SessionEnvelope(int flags, long revision, long savedAt, long creat
         return (flags & FLAG_SIGNED) != 0;
     }
 
+    /**
+     * When the copy stops being the session, epoch milliseconds: its last access plus its max inactive interval (a
+     * tombstone: when it was written plus its life); {@link Long#MAX_VALUE} for one that never expires. Inside the
+     * signed bytes, so a copy set back on a node later (a replay) is ignored once this has passed, whatever expiry
+     * the node gave it.
+     */
+    public long expiresAt() {
+        if (maxInactiveSeconds <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return (isTombstone() ? savedAt : lastAccessedTime) + maxInactiveSeconds * 1000L;
+    }
+
+    /** This copy as used again at {@code accessedAt}: the same revision and payload, a later access, saved now. */
+    SessionEnvelope accessedAt(long accessedAt, long now) {
+        return new SessionEnvelope(flags & ~FLAG_SIGNED, revision, now, creationTime,
+                Math.max(lastAccessedTime, accessedAt), maxInactiveSeconds, writer, NO_BYTES, payload);
+    }
+
     /** The same envelope marked signed and carrying {@code newMac}. */
     SessionEnvelope withMac(byte[] newMac) {
         return new SessionEnvelope(flags | FLAG_SIGNED, revision, savedAt, creationTime, lastAccessedTime,

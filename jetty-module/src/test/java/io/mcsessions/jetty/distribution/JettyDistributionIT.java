@@ -102,6 +102,47 @@ class JettyDistributionIT {
         }
     }
 
+    /**
+     * Issue 12.1: b sits idle while every node is killed and restarted (empty); 3 s later a session starts on a and
+     * its next request goes to b. b's connections died meanwhile: it must dial again, not take every node down and
+     * serve from its own copies.
+     */
+    @Test
+    void anInstanceIdleWhileEveryNodeRestartedServesItsNextRequestsFromMemcached() throws Exception {
+        Map<String, String> settings = Map.of(
+                "jetty.session.mcsessions.memcachedNodes", cluster.nodesString(),
+                "jetty.session.mcsessions.redundancy", "2",
+                "jetty.session.mcsessions.operationTimeout", "300",
+                "jetty.session.mcsessions.retryInterval", "2000");
+        a = JettyProcess.start("a", "ee10", settings);
+        b = JettyProcess.start("b", "ee10", settings);
+        alternate("both instances used their connections", 3); // a served last: it holds the newest copy
+
+        cluster.killAll(); // while only a gets requests
+        for (int i = 0; i < 3; i++) {
+            count++;
+            assertEquals(count, browser.count(a::uri), "every node down, on a");
+        }
+        cluster.nodes().forEach(MemcachedNode::start); // back, empty
+        Thread.sleep(3_000); // past the retry interval: users come back some time later
+
+        Browser second = new Browser();
+        assertEquals(1, second.count(a::uri));
+        assertEquals(2, second.count(b::uri), "the idle instance answered with a new session");
+        assertEquals("invalidated=true", second.get(a.uri("action=invalidate")).body().trim());
+        assertEquals("session=none", second.get(b.uri("action=read")).body().trim(),
+                "the idle instance still serves a session ended on the other");
+
+        Browser third = new Browser();
+        assertEquals(1, third.count(a::uri));
+        String oldCookie = third.cookie();
+        assertEquals(2, third.get(a.uri("action=rotate")).count());
+        assertEquals(3, third.count(b::uri), "the rotated session on the idle instance");
+        third.useCookie(oldCookie);
+        assertEquals("session=none", third.get(b.uri("action=read")).body().trim(),
+                "the old id after changeSessionId still loads on the idle instance");
+    }
+
     /** {@code requests} requests alternating between the instances, each adding exactly one. */
     private void alternate(String phase, int requests) throws Exception {
         for (int i = 0; i < requests; i++) {

@@ -73,4 +73,14 @@ public final class Browser {
     public void forgetCookie() {
         cookie = null;
     }
+
+    /** The session cookie as the instance set it (id and worker), or null. */
+    public String cookie() {
+        return cookie;
+    }
+
+    /** Sends this cookie from now on, as a browser that kept an old one would. */
+    public void useCookie(String value) {
+        cookie = value;
+    }
 }

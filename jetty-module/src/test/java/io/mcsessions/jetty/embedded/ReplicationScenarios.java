@@ -142,7 +142,8 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         try (ReplicatedSessionStore direct = directStore(a)) {
             byte[] foreign = "a session some other program wrote".getBytes(StandardCharsets.UTF_8);
             long newest = direct.inspect(id).stream().mapToLong(ReplicaInfo::revision).max().orElseThrow();
-            assertTrue(direct.save(new SessionRecord(id, Revisions.next(newest), 0, 0, 60, foreign)).isStored());
+            long now = System.currentTimeMillis();
+            assertTrue(direct.save(new SessionRecord(id, Revisions.next(newest), now, now, 60, foreign)).isStored());
         }
 
         assertEquals(1, browser.count(on(a)), "the unreadable session is dropped and a new one starts");
@@ -186,7 +187,8 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         try (ReplicatedSessionStore unsigned = directStore(a)) {
             long newest = unsigned.inspect(id).stream().mapToLong(ReplicaInfo::revision).max().orElseThrow();
             byte[] planted = "whatever an attacker with access to memcached wrote".getBytes(StandardCharsets.UTF_8);
-            assertTrue(unsigned.save(new SessionRecord(id, Revisions.next(newest), 0, 0, 60, planted)).isStored());
+            long now = System.currentTimeMillis();
+            assertTrue(unsigned.save(new SessionRecord(id, Revisions.next(newest), now, now, 60, planted)).isStored());
         }
 
         assertEquals(200, browser.get(a.uri("")).status());

@@ -12,7 +12,7 @@ import java.io.IOException;
  *
  * <p>Actions ({@code ?action=}): {@code read} (no change), {@code invalidate}, {@code timeout&seconds=S}
  * (sets the idle timeout, then counts), {@code unserializable} (adds an attribute that cannot be serialized,
- * then counts), {@code big&kb=N} (adds N KiB, then counts).
+ * then counts), {@code big&kb=N} (adds N KiB, then counts), {@code rotate} (changes the session id, then counts).
  */
 public class CounterServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -41,6 +41,8 @@ public class CounterServlet extends HttpServlet {
             session.setAttribute("local-only", new Object());
         } else if ("big".equals(action)) {
             session.setAttribute("big", new byte[Integer.parseInt(request.getParameter("kb")) * 1024]);
+        } else if ("rotate".equals(action)) {
+            request.changeSessionId();
         }
         SessionCounter counter = counter(session);
         counter.increment();
