@@ -16,6 +16,13 @@ final class DemoTomcat {
     }
 
     static Instance start(String name, int port, String memcachedNodes) throws IOException, LifecycleException {
+        return start(name, port, memcachedNodes, manager -> { });
+    }
+
+    /** As {@link #start(String, int, String)}, with more Manager settings (for the chaos suite's other setups). */
+    static Instance start(String name, int port, String memcachedNodes,
+                          java.util.function.Consumer<MemcachedSessionManager> more)
+            throws IOException, LifecycleException {
         Path base = Files.createTempDirectory("mcsessions-demo-" + name);
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -31,6 +38,7 @@ final class DemoTomcat {
         manager.setRedundancy(2);
         manager.setOperationTimeout(300);
         manager.setRetryInterval(1000);
+        more.accept(manager);
         context.setManager(manager);
 
         Tomcat.addServlet(context, "cart", new CartServlet());

@@ -34,16 +34,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The chaos suite: two Tomcats, three memcached nodes (the third behind a fault proxy), two copies per session,
- * 32 clients for 60 seconds while faults are scripted: kill -9, restart empty, a pause of the whole machine,
- * SIGSTOP/SIGCONT (stale data), connection resets and latency through the proxy, and every node down (clients
- * stay on the instance that served them last during that phase). Every client checks that its counter only ever goes up by one. The report is
- * printed and written to {@code target/chaos-report.md}; any non-zero failure count fails the test.
+ * The chaos suite: three memcached nodes (the third behind a fault proxy), two copies per session, 32 clients, and
+ * three pairs of Tomcats one after the other while faults are scripted:
+ * <ul>
+ * <li>non-sticky, 80 s: kill -9, restart empty, a pause of the whole machine, SIGSTOP/SIGCONT (stale data),
+ * connection resets and latency through the proxy, every node down (clients stay on the instance that served them
+ * last), two nodes killed within a second, and every node restarted while one Tomcat sits idle (the second Tomcat
+ * names the nodes {@code localhost}, so it has connections and node health of its own, as another JVM would);</li>
+ * <li>non-sticky with {@code lockingMode="all"} and {@code sessionBackupAsync="true"}, 12 s, a node killed;</li>
+ * <li>sticky without a jvmRoute, 12 s: every session fails over to the second Tomcat and back.</li>
+ * </ul>
+ * Every client checks that its counter only ever goes up by one. The report is printed and written to
+ * {@code target/chaos-report.md}; any non-zero failure count fails the test.
  */
 @Tag("chaos")
 class ChaosTest {
     private static final int CLIENTS = 32;
-    private static final Duration RUN = Duration.ofSeconds(60);
+    private static final Duration MAIN_RUN = Duration.ofSeconds(80);
+    private static final Duration SHORT_RUN = Duration.ofSeconds(12);
     private static final int INVALIDATE_EVERY = 40;
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
 
@@ -58,39 +66,47 @@ class ChaosTest {
     private final AtomicLong resurrected = new AtomicLong();
     private final AtomicLong invalidations = new AtomicLong();
     private final List<String> firstProblems = java.util.Collections.synchronizedList(new ArrayList<>());
-    private volatile boolean stayOnLastInstance;
-    /** Counts down as each client starts a request after {@link #stayOnLastInstance} was set. */
-    private final CountDownLatch clientsStaying = new CountDownLatch(CLIENTS);
+    private final List<String> timeline = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Where clients send their next request, as a load balancer would decide. */
+    private enum Routing {
+        /** Each request to either Tomcat (non-sticky balancing). */
+        ALTERNATE,
+        /** To the Tomcat that served the client last. */
+        STAY,
+        /** To the first Tomcat only. */
+        FIRST,
+        /** To the second Tomcat only. */
+        SECOND
+    }
+
+    private volatile Routing routing = Routing.ALTERNATE;
+    /** Counts down as each client starts a request under the current routing; replaced with every change. */
+    private volatile CountDownLatch clientsRouted = new CountDownLatch(0);
     private volatile long startNanos = System.nanoTime();
-    private volatile boolean running = true;
+    private volatile boolean running;
+    private String setup = "";
 
     @Test
     void thirtyTwoClientsSeeNoFailureNoLostUpdateNoStaleReadAndNoResurrectedSessionUnderScriptedFaults()
             throws Exception {
-        List<String> timeline = new ArrayList<>();
         try (FaultProxy proxy = FaultProxy.start(cluster.node(2).host(), cluster.node(2).port())) {
             String nodes = "n1:" + cluster.node(0).address() + ",n2:" + cluster.node(1).address() + ",n3:"
                     + proxy.address();
-            List<Instance> tomcats = List.of(DemoTomcat.start("tomcat-a", freePort(), nodes),
-                    DemoTomcat.start("tomcat-b", freePort(), nodes));
-            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-            try {
-                List<Future<?>> running = new ArrayList<>();
-                for (int c = 0; c < CLIENTS; c++) {
-                    int client = c;
-                    running.add(clients.submit(() -> client(client, tomcats)));
-                }
-                script(timeline, proxy, tomcats);
-                this.running = false;
-                for (Future<?> f : running) {
-                    f.get(60, TimeUnit.SECONDS);
-                }
-            } finally {
-                clients.shutdownNow();
-                tomcats.forEach(Instance::close);
-            }
+            String sameNodesOwnConnections = nodes.replace("127.0.0.1:", "localhost:");
+            run("non-sticky", List.of(DemoTomcat.start("tomcat-a", freePort(), nodes),
+                    DemoTomcat.start("tomcat-b", freePort(), sameNodesOwnConnections)), MAIN_RUN,
+                    tomcats -> mainScript(proxy, tomcats));
+            run("non-sticky, lockingMode=all, sessionBackupAsync", List.of(
+                    DemoTomcat.start("locking-a", freePort(), nodes, ChaosTest::asyncLocking),
+                    DemoTomcat.start("locking-b", freePort(), sameNodesOwnConnections, ChaosTest::asyncLocking)),
+                    SHORT_RUN, this::lockingScript);
+            run("sticky without jvmRoute", List.of(
+                    DemoTomcat.start("sticky-a", freePort(), nodes, m -> m.setSticky(true)),
+                    DemoTomcat.start("sticky-b", freePort(), sameNodesOwnConnections, m -> m.setSticky(true))),
+                    SHORT_RUN, this::stickyScript);
         }
-        String report = report(timeline);
+        String report = report();
         System.out.println(report);
         Files.writeString(Path.of("target", "chaos-report.md"), report);
         assertTrue(requests.get() > 10_000, "too few requests to mean anything: " + requests.get());
@@ -98,7 +114,111 @@ class ChaosTest {
                 report);
     }
 
-    /** One browser: its own session, alternating between the Tomcats, invalidating now and then. */
+    private static void asyncLocking(io.mcsessions.tomcat.MemcachedSessionManager manager) {
+        manager.setLockingMode("all");
+        manager.setSessionBackupAsync(true);
+    }
+
+    @FunctionalInterface
+    private interface Script {
+        void run(List<Instance> tomcats) throws Exception;
+    }
+
+    /** Runs the clients against one pair of Tomcats while the script runs, then stops the pair. */
+    private void run(String name, List<Instance> tomcats, Duration length, Script script) throws Exception {
+        setup = name;
+        routing = Routing.ALTERNATE;
+        running = true;
+        startNanos = System.nanoTime();
+        timeline.add(String.format("%5.1f s  **%s**: %s and %s", 0.0, name, tomcats.get(0).name(),
+                tomcats.get(1).name()));
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                started.add(clients.submit(() -> client(client, tomcats)));
+            }
+            script.run(tomcats);
+            long end = startNanos + length.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            event("end");
+            running = false;
+            for (Future<?> f : started) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            running = false;
+            clients.shutdownNow();
+            tomcats.forEach(Instance::close);
+        }
+    }
+
+    private void mainScript(FaultProxy proxy, List<Instance> tomcats) throws Exception {
+        List<MemcachedNode> nodes = cluster.nodes();
+        at(5, "kill -9 n1", () -> nodes.get(0).kill());
+        at(11, "restart n1 empty", () -> nodes.get(0).restart());
+        at(14, "1 s pause of the whole machine (this JVM and every node)",
+                () -> MachinePause.pause(Duration.ofSeconds(1), nodes));
+        at(17, "SIGSTOP n2", () -> nodes.get(1).pause());
+        at(23, "SIGCONT n2 (stale copies)", () -> nodes.get(1).resume());
+        at(29, "reset every connection to n3 (proxy)", proxy::resetConnections);
+        at(32, "reset n3's next response midway (proxy)", proxy::resetMidResponse);
+        at(35, "1 s latency on n3, over the 300 ms timeout (proxy)", () -> proxy.latency(Duration.ofSeconds(1)));
+        at(40, "n3 back to normal (proxy)", proxy::passThrough);
+        at(44, "every node down: clients stay on the Tomcat that served them last", () -> {
+            // A request routed to the other Tomcat just before could otherwise meet the outage there, on a Tomcat
+            // that holds an older copy: no store can serve the newest then. Kill once every client stays.
+            route(Routing.STAY);
+            cluster.killAll();
+        });
+        at(50, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
+        at(51, "clients alternate again once both Tomcats have written their sessions back",
+                () -> awaitRecovered(tomcats));
+        at(56, "kill -9 n1, and n2 0.7 s later", () -> {
+            nodes.get(0).kill();
+            Thread.sleep(700);
+            nodes.get(1).kill();
+        });
+        at(60, "restart n1 and n2 empty", () -> {
+            nodes.get(0).restart();
+            nodes.get(1).restart();
+        });
+        at(64, "only tomcat-a gets requests: tomcat-b sits idle", () -> route(Routing.FIRST));
+        at(66, "every node killed while tomcat-b is idle", cluster::killAll);
+        at(67, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
+        at(70, "clients alternate again, tomcat-b's first requests since it was idle (once tomcat-a wrote back)",
+                () -> awaitRecovered(tomcats));
+    }
+
+    private void lockingScript(List<Instance> tomcats) throws Exception {
+        at(4, "kill -9 n1", () -> cluster.node(0).kill());
+        at(8, "restart n1 empty", () -> cluster.node(0).restart());
+    }
+
+    private void stickyScript(List<Instance> tomcats) throws Exception {
+        at(0, "every session on sticky-a", () -> route(Routing.FIRST));
+        at(4, "sticky-a fails its health check: the balancer moves every session to sticky-b (same ids)",
+                () -> route(Routing.SECOND));
+        at(8, "sticky-a is back: every session fails back to it", () -> route(Routing.FIRST));
+    }
+
+    /**
+     * Changes where clients go, and waits (bounded) until every client has started a request under the new routing:
+     * the request each had in flight before has ended.
+     */
+    private void route(Routing next) throws InterruptedException {
+        CountDownLatch routed = new CountDownLatch(CLIENTS);
+        clientsRouted = routed;
+        routing = next;
+        if (!routed.await(10, TimeUnit.SECONDS)) {
+            event("(not every client followed the new routing within 10 s; going on)");
+        }
+    }
+
+    /** One browser: its own session, routed as the balancer says, invalidating now and then. */
     private void client(int id, List<Instance> tomcats) {
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -106,17 +226,23 @@ class ChaosTest {
         int last = 0;
         int sinceInvalidation = 0;
         boolean justInvalidated = false;
-        boolean stayAcknowledged = false;
+        CountDownLatch acknowledged = null;
         while (running) {
-            boolean stay = stayOnLastInstance;
-            if (stay && !stayAcknowledged) {
-                stayAcknowledged = true; // the request before this one, sent to either Tomcat, has ended
-                clientsStaying.countDown();
+            Routing now = routing;
+            CountDownLatch routed = clientsRouted;
+            if (routed != acknowledged) {
+                acknowledged = routed;
+                routed.countDown(); // the request before this one, sent under the old routing, has ended
             }
-            int which = stay ? last : (int) (requests.get() + id) % 2;
+            int which = switch (now) {
+                case ALTERNATE -> (int) (requests.get() + id) % 2;
+                case STAY -> last;
+                case FIRST -> 0;
+                case SECOND -> 1;
+            };
             Instance tomcat = tomcats.get(which);
             try {
-                if (sinceInvalidation == INVALIDATE_EVERY && !stay) {
+                if (sinceInvalidation == INVALIDATE_EVERY && now != Routing.STAY) {
                     post(browser, tomcat.url() + "/api/session/invalidate");
                     // The instance that served it last: if every node dies now, only this one knows it ended.
                     last = which;
@@ -160,58 +286,21 @@ class ChaosTest {
         }
     }
 
-    private void script(List<String> timeline, FaultProxy proxy, List<Instance> tomcats) throws Exception {
-        long start = System.nanoTime();
-        startNanos = start;
-        List<MemcachedNode> nodes = cluster.nodes();
-        at(start, 5, timeline, "kill -9 n1", () -> nodes.get(0).kill());
-        at(start, 11, timeline, "restart n1 empty", () -> nodes.get(0).restart());
-        at(start, 14, timeline, "1 s pause of the whole machine (this JVM and every node)",
-                () -> MachinePause.pause(Duration.ofSeconds(1), nodes));
-        at(start, 17, timeline, "SIGSTOP n2", () -> nodes.get(1).pause());
-        at(start, 23, timeline, "SIGCONT n2 (stale copies)", () -> nodes.get(1).resume());
-        at(start, 29, timeline, "reset every connection to n3 (proxy)", proxy::resetConnections);
-        at(start, 32, timeline, "reset n3's next response midway (proxy)", proxy::resetMidResponse);
-        at(start, 35, timeline, "1 s latency on n3, over the 300 ms timeout (proxy)",
-                () -> proxy.latency(Duration.ofSeconds(1)));
-        at(start, 40, timeline, "n3 back to normal (proxy)", proxy::passThrough);
-        at(start, 44, timeline, "every node down: clients stay on the Tomcat that served them last", () -> {
-            stayOnLastInstance = true;
-            // A request routed to the other Tomcat just before could otherwise meet the outage there, on a Tomcat
-            // that holds an older copy: no store can serve the newest then. Kill once every client stays.
-            if (!clientsStaying.await(10, TimeUnit.SECONDS)) {
-                timeline.add(String.format("%5.1f s  (not every client stayed within 10 s; killing anyway)",
-                        (System.nanoTime() - start) / 1e9));
-            }
-            cluster.killAll();
-        });
-        at(start, 50, timeline, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
-        at(start, 51, timeline, "clients alternate again once both Tomcats have written their sessions back",
-                () -> awaitRecovered(tomcats, timeline, start));
-        long end = start + RUN.toNanos();
-        while (System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        timeline.add(String.format("%5.1f s  end", (System.nanoTime() - start) / 1e9));
-    }
-
     /**
      * Lets clients alternate again once both Tomcats, looked at one right after the other, have every node up and
      * nothing left to write back (checking one and then waiting for the other let the first change meanwhile).
      */
-    private void awaitRecovered(List<Instance> tomcats, List<String> timeline, long start)
-            throws InterruptedException {
+    private void awaitRecovered(List<Instance> tomcats) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!tomcats.stream().allMatch(tomcat -> recovered(http, tomcat))) {
             if (System.nanoTime() > deadline) {
-                timeline.add(String.format("%5.1f s  (the Tomcats did not recover within 20 s; alternating anyway)",
-                        (System.nanoTime() - start) / 1e9));
+                event("(the Tomcats did not recover within 20 s; alternating anyway)");
                 break;
             }
             Thread.sleep(100);
         }
-        stayOnLastInstance = false;
+        route(Routing.ALTERNATE);
     }
 
     private static boolean recovered(HttpClient http, Instance tomcat) {
@@ -228,14 +317,17 @@ class ChaosTest {
         }
     }
 
-    private static void at(long start, int second, List<String> timeline, String what, ThrowingAction action)
-            throws Exception {
-        long due = start + TimeUnit.SECONDS.toNanos(second);
+    private void at(int second, String what, ThrowingAction action) throws Exception {
+        long due = startNanos + TimeUnit.SECONDS.toNanos(second);
         while (System.nanoTime() < due) {
             Thread.sleep(20);
         }
         action.run();
-        timeline.add(String.format("%5.1f s  %s", (System.nanoTime() - start) / 1e9, what));
+        event(what);
+    }
+
+    private void event(String what) {
+        timeline.add(String.format("%5.1f s  %s", (System.nanoTime() - startNanos) / 1e9, what));
     }
 
     @FunctionalInterface
@@ -246,8 +338,8 @@ class ChaosTest {
     private void problem(AtomicLong counter, int client, Instance tomcat, String what) {
         counter.incrementAndGet();
         if (firstProblems.size() < 20) {
-            firstProblems.add(String.format("%.1f s: client %d on %s: %s", (System.nanoTime() - startNanos) / 1e9,
-                    client, tomcat.name(), what));
+            firstProblems.add(String.format("%s, %.1f s: client %d on %s: %s", setup,
+                    (System.nanoTime() - startNanos) / 1e9, client, tomcat.name(), what));
         }
     }
 
@@ -267,13 +359,14 @@ class ChaosTest {
         }
     }
 
-    private String report(List<String> timeline) {
+    private String report() {
         StringBuilder out = new StringBuilder();
         out.append("## Chaos run, ").append(Instant.now()).append("\n\n")
-                .append("Two Tomcat 11 instances (non-sticky), three memcached nodes (n3 behind a fault proxy), ")
-                .append("two copies per session, operationTimeout 300 ms, retryInterval 1000 ms, ").append(CLIENTS)
-                .append(" clients for ").append(RUN.toSeconds()).append(" s, each alternating between the ")
-                .append("Tomcats and invalidating its session every ").append(INVALIDATE_EVERY).append(" requests.\n\n")
+                .append("Three pairs of Tomcat 11 instances, one after the other, on three memcached nodes (n3 behind ")
+                .append("a fault proxy), two copies per session, operationTimeout 300 ms, retryInterval 1000 ms, ")
+                .append(CLIENTS).append(" clients, each checking that its cart grows by one item per request and ")
+                .append("invalidating its session every ").append(INVALIDATE_EVERY).append(" requests. Times are ")
+                .append("seconds since each pair started.\n\n")
                 .append("| time | fault |\n|---|---|\n");
         timeline.forEach(line -> out.append("| ").append(line.substring(0, 7).trim()).append(" | ")
                 .append(line.substring(9)).append(" |\n"));

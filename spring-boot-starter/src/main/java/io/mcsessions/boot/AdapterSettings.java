@@ -77,7 +77,6 @@ final class AdapterSettings {
     static Map<String, Object> jettyOnly(McsessionsProperties p) {
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("writer-id", p.getWriterId());
-        set.put("max-local-copies", p.getMaxLocalCopies());
         set.put("log-to-slf4j", p.getLogToSlf4j());
         set.put("save-period-sec", p.getSavePeriodSec());
         set.put("grace-period-sec", p.getGracePeriodSec());

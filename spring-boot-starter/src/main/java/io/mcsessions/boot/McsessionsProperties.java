@@ -84,7 +84,10 @@ public class McsessionsProperties {
     /** Jetty only: names this instance in stored values. Default: Jetty's worker name, else host-pid. */
     private String writerId;
 
-    /** Jetty only: sessions whose last copy each context keeps for degraded mode and expiry; 0 keeps none. Default: 10000. */
+    /**
+     * Sessions whose last copy each context keeps (Tomcat non-sticky, and Jetty), for degraded mode (and Jetty's
+     * expiry); the least recently used go first; 0 keeps none. Default: 10000.
+     */
     private Integer maxLocalCopies;
 
     /** Jetty only: send mcsessions' log records to SLF4J, where Boot logs. Default: true. */

@@ -40,6 +40,7 @@ public final class TomcatSessionManagers {
         set(p.getRequestUriIgnorePattern(), manager::setRequestUriIgnorePattern);
         set(p.getLockingMode(), manager::setLockingMode);
         set(millis(p.getLockWaitTimeout()), manager::setLockWaitTimeout);
+        set(p.getMaxLocalCopies(), manager::setMaxLocalCopies);
         return manager;
     }
 }

@@ -16,6 +16,7 @@ import org.apache.catalina.Context;
 final class ManagerSettings {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.MemcachedSessionManager");
     private static final int MAX_PREFIX_LENGTH = 100;
+    static final int DEFAULT_MAX_LOCAL_COPIES = 10_000;
     private static final Pattern MSM_PREFIX_TOKENS = Pattern.compile(
             "(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion)"
                     + "(?:,(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion))*");
@@ -46,6 +47,8 @@ final class ManagerSettings {
     String requestUriIgnorePattern;
     String lockingMode = "none";
     long lockWaitTimeout = 5000;
+    /** Non-sticky: how many local copies to keep; see {@link LocalCopies}. */
+    int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
     boolean sessionBackupAsync;
     int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
     String username;
@@ -59,7 +62,8 @@ final class ManagerSettings {
     /** Our numeric attributes and the unit their message names. */
     private static final Map<String, String> NUMERIC = Map.of("redundancy", "whole number",
             "operationTimeout", "whole number of milliseconds", "retryInterval", "whole number of milliseconds",
-            "lockWaitTimeout", "whole number of milliseconds", "maxValueSize", "whole number of bytes");
+            "lockWaitTimeout", "whole number of milliseconds", "maxValueSize", "whole number of bytes",
+            "maxLocalCopies", "whole number");
 
     /**
      * Remembers a value Tomcat's digester could not convert for one of our numeric attributes; false for any other
@@ -123,6 +127,9 @@ final class ManagerSettings {
         config.setDeserializationFilter(deserializationFilter);
         if (jvmRoute != null && !jvmRoute.isBlank()) {
             config.setWriterId(jvmRoute);
+        }
+        if (maxLocalCopies < 0) {
+            throw new ConfigurationException("maxLocalCopies must be 0 or more, but was " + maxLocalCopies);
         }
         if (lockWaitTimeout <= 0) {
             throw new ConfigurationException("lockWaitTimeout must be a positive number of "

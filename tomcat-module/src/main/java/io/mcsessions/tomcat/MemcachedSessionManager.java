@@ -50,6 +50,9 @@ public class MemcachedSessionManager extends ManagerBase {
     private volatile SessionReplicator replicator;
     private volatile SessionReplicationValve valve;
     private volatile SessionStoreJmx jmx;
+    private volatile LocalCopies localCopies;
+    /** Sessions this manager created: Tomcat counts active plus expired, and a dropped local copy is neither. */
+    private final java.util.concurrent.atomic.LongAdder created = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean stopping;
 
     // ---- configuration (context.xml attributes) ----------------------------------------------------------
@@ -112,6 +115,20 @@ public class MemcachedSessionManager extends ManagerBase {
     public void setLockWaitTimeout(long lockWaitTimeout) {
         settings.lockWaitTimeout = lockWaitTimeout;
         settings.wellFormed("lockWaitTimeout");
+    }
+
+    /**
+     * Non-sticky: how many sessions this context keeps a local copy of, least recently used dropped first; default
+     * 10,000. The copies serve while no memcached node answers and save deserializing an unchanged session; without
+     * a bound every Tomcat behind a round-robin balancer would hold every active session. 0 keeps none.
+     */
+    public void setMaxLocalCopies(int maxLocalCopies) {
+        settings.maxLocalCopies = maxLocalCopies;
+        settings.wellFormed("maxLocalCopies");
+    }
+
+    public int getMaxLocalCopies() {
+        return settings.maxLocalCopies;
     }
 
     /** Whether the session is written after the response instead of before it; default false. */
@@ -239,6 +256,7 @@ public class MemcachedSessionManager extends ManagerBase {
                     + "this Tomcat's older copy. Set jvmRoute on the Engine to close that gap");
         }
         stopping = false;
+        localCopies = settings.sticky ? null : new LocalCopies(settings.maxLocalCopies);
         store = ReplicatedSessionStore.start(candidate);
         replicator = new SessionReplicator(this, store, new SessionCodec(JavaSessionSerializer.forConfig(candidate),
                 candidate.getClassFilter()),
@@ -320,11 +338,33 @@ public class MemcachedSessionManager extends ManagerBase {
     @Override
     public Session createSession(String sessionId) {
         Session session = super.createSession(sessionId);
-        RequestScope scope = RequestScope.current(this);
-        if (scope != null && session instanceof MemcachedSession created) {
-            scope.use(created);
+        created.increment();
+        if (session instanceof MemcachedSession ours) {
+            RequestScope scope = RequestScope.current(this);
+            if (scope != null) {
+                scope.use(ours);
+            }
+            keptLocally(ours);
         }
         return session;
+    }
+
+    /** The sessions this manager created, whether their local copies are still here or not. */
+    @Override
+    public long getSessionCounter() {
+        return created.sum();
+    }
+
+    /** Non-sticky: a local copy was used; beyond maxLocalCopies the least recently used ones leave this Tomcat. */
+    private void keptLocally(MemcachedSession session) {
+        LocalCopies limit = localCopies;
+        if (limit == null) {
+            return;
+        }
+        for (MemcachedSession dropped : limit.used(session)) {
+            // Out of the map only: a request still using it writes it as usual; memcached keeps the session.
+            sessions.remove(dropped.getIdInternal(), dropped);
+        }
     }
 
     @Override
@@ -354,6 +394,9 @@ public class MemcachedSessionManager extends ManagerBase {
         if (scope != null) {
             scope.lookedUp(id, found);
         }
+        if (found != null) {
+            keptLocally(found);
+        }
         return found;
     }
 
@@ -369,12 +412,20 @@ public class MemcachedSessionManager extends ManagerBase {
     /** Forgets a local copy without ending the session: it ended elsewhere, or lives on elsewhere. */
     void discardLocalCopy(MemcachedSession session) {
         sessions.remove(session.getIdInternal(), session);
+        LocalCopies limit = localCopies;
+        if (limit != null) {
+            limit.removed(session.getIdInternal(), session);
+        }
         session.discard();
     }
 
     @Override
     public void remove(Session session, boolean update) {
         super.remove(session, update);
+        LocalCopies limit = localCopies;
+        if (limit != null && session instanceof MemcachedSession ours) {
+            limit.removed(session.getIdInternal(), ours);
+        }
         SessionReplicator active = replicator;
         // update is true when the session ends (StandardSession.expire); an id change removes with false.
         if (update && !stopping && active != null && session instanceof MemcachedSession ended) {
