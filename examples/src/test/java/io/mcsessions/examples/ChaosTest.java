@@ -177,14 +177,16 @@ class ChaosTest {
         at(50, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
         at(51, "clients alternate again once both Tomcats have written their sessions back",
                 () -> awaitRecovered(tomcats));
-        at(56, "kill -9 n1, and n2 0.7 s later", () -> {
-            nodes.get(0).kill();
-            Thread.sleep(700);
+        // Two of three nodes, one after the other: the copies written after the first failure must be on the node
+        // that is left (n1, without the proxy, which on this 2-core machine could not carry the whole load alone).
+        at(56, "kill -9 n2, and n3 0.7 s later", () -> {
             nodes.get(1).kill();
+            Thread.sleep(700);
+            nodes.get(2).kill();
         });
-        at(60, "restart n1 and n2 empty", () -> {
-            nodes.get(0).restart();
+        at(59, "restart n2 and n3 empty", () -> {
             nodes.get(1).restart();
+            nodes.get(2).restart();
         });
         at(64, "only tomcat-a gets requests: tomcat-b sits idle", () -> route(Routing.FIRST));
         at(66, "every node killed while tomcat-b is idle", cluster::killAll);

@@ -132,9 +132,9 @@ public final class Replication {
     /**
      * The newest envelope (possibly a tombstone), or null when no node is up. The replicas are asked first, and
      * with them any node further down the list that may hold a newer copy because a replica came back recently
-     * (see {@link #readThrough}). When none of them holds a copy, the other nodes that are up are asked too, so a
-     * copy written while the replicas were down (and that they lost by restarting empty) is still found, and
-     * repaired onto them.
+     * (see {@link #readThrough}). When none of them holds a copy, or one of them failed to answer, the other nodes
+     * that are up are asked too: a copy written while the replicas were down (and that they lost by restarting
+     * empty), or handed to the next node when a replica failed, is still found, and repaired onto them.
      */
     private Newest readNewest(String sessionId, String key) {
         List<StoreNode> up = upInPreferenceOrder(key);
@@ -146,7 +146,10 @@ public final class Replication {
         List<StoreNode> first = up.subList(0, end);
         List<StoreNode> others = up.subList(end, up.size());
         Newest newest = read(sessionId, key, first, List.of());
-        if (newest.envelope() == null && !others.isEmpty()) {
+        // No copy on the first nodes, or one of them failed: the newest may be on the nodes after them (a write
+        // hands a failed replica's copy to the next node; another instance may have seen a node down that this
+        // one sees up). Read them too.
+        if ((newest.envelope() == null || newest.anyFailed()) && !others.isEmpty()) {
             newest = read(sessionId, key, others, newest.reads());
         }
         return newest;
