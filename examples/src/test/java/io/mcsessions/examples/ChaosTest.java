@@ -37,12 +37,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The chaos suite: three memcached nodes (the third behind a fault proxy), two copies per session, 32 clients, and
  * three pairs of Tomcats one after the other while faults are scripted:
  * <ul>
- * <li>non-sticky, 80 s: kill -9, restart empty, a pause of the whole machine, SIGSTOP/SIGCONT (stale data),
+ * <li>non-sticky, 66 s: kill -9, restart empty, a pause of the whole machine, SIGSTOP/SIGCONT (stale data),
  * connection resets and latency through the proxy, every node down (clients stay on the instance that served them
- * last), two nodes killed within a second, and every node restarted while one Tomcat sits idle (the second Tomcat
- * names the nodes {@code localhost}, so it has connections and node health of its own, as another JVM would);</li>
+ * last), and two nodes killed within a second;</li>
  * <li>non-sticky with {@code lockingMode="all"} and {@code sessionBackupAsync="true"}, 12 s, a node killed;</li>
- * <li>sticky without a jvmRoute, 12 s: every session fails over to the second Tomcat and back.</li>
+ * <li>sticky without a jvmRoute, 12 s: every session fails over to the second Tomcat and back;</li>
+ * <li>non-sticky, 16 s, 8 clients: every node restarted while the second Tomcat sits idle. That Tomcat names the
+ * nodes {@code localhost}, so it has connections and node health of its own, as another JVM would (the Tomcats of
+ * the other pairs share theirs, as two applications in one JVM do).</li>
  * </ul>
  * Every client checks that its counter only ever goes up by one. The report is printed and written to
  * {@code target/chaos-report.md}; any non-zero failure count fails the test.
@@ -50,8 +52,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("chaos")
 class ChaosTest {
     private static final int CLIENTS = 32;
-    private static final Duration MAIN_RUN = Duration.ofSeconds(80);
+    private static final Duration MAIN_RUN = Duration.ofSeconds(66);
     private static final Duration SHORT_RUN = Duration.ofSeconds(12);
+    private static final Duration IDLE_RUN = Duration.ofSeconds(16);
+    private static final int IDLE_CLIENTS = 8;
     private static final int INVALIDATE_EVERY = 40;
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
 
@@ -81,6 +85,7 @@ class ChaosTest {
     }
 
     private volatile Routing routing = Routing.ALTERNATE;
+    private volatile int activeClients = CLIENTS;
     /** Counts down as each client starts a request under the current routing; replaced with every change. */
     private volatile CountDownLatch clientsRouted = new CountDownLatch(0);
     private volatile long startNanos = System.nanoTime();
@@ -95,16 +100,20 @@ class ChaosTest {
                     + proxy.address();
             String sameNodesOwnConnections = nodes.replace("127.0.0.1:", "localhost:");
             run("non-sticky", List.of(DemoTomcat.start("tomcat-a", freePort(), nodes),
-                    DemoTomcat.start("tomcat-b", freePort(), sameNodesOwnConnections)), MAIN_RUN,
+                    DemoTomcat.start("tomcat-b", freePort(), nodes)), MAIN_RUN, CLIENTS,
                     tomcats -> mainScript(proxy, tomcats));
             run("non-sticky, lockingMode=all, sessionBackupAsync", List.of(
                     DemoTomcat.start("locking-a", freePort(), nodes, ChaosTest::asyncLocking),
-                    DemoTomcat.start("locking-b", freePort(), sameNodesOwnConnections, ChaosTest::asyncLocking)),
-                    SHORT_RUN, this::lockingScript);
+                    DemoTomcat.start("locking-b", freePort(), nodes, ChaosTest::asyncLocking)),
+                    SHORT_RUN, CLIENTS, this::lockingScript);
             run("sticky without jvmRoute", List.of(
                     DemoTomcat.start("sticky-a", freePort(), nodes, m -> m.setSticky(true)),
-                    DemoTomcat.start("sticky-b", freePort(), sameNodesOwnConnections, m -> m.setSticky(true))),
-                    SHORT_RUN, this::stickyScript);
+                    DemoTomcat.start("sticky-b", freePort(), nodes, m -> m.setSticky(true))),
+                    SHORT_RUN, CLIENTS, this::stickyScript);
+            run("non-sticky, one Tomcat idle while every node restarts", List.of(
+                    DemoTomcat.start("busy", freePort(), nodes),
+                    DemoTomcat.start("idle", freePort(), sameNodesOwnConnections)),
+                    IDLE_RUN, IDLE_CLIENTS, this::idleScript);
         }
         String report = report();
         System.out.println(report);
@@ -125,17 +134,19 @@ class ChaosTest {
     }
 
     /** Runs the clients against one pair of Tomcats while the script runs, then stops the pair. */
-    private void run(String name, List<Instance> tomcats, Duration length, Script script) throws Exception {
+    private void run(String name, List<Instance> tomcats, Duration length, int clientCount, Script script)
+            throws Exception {
         setup = name;
         routing = Routing.ALTERNATE;
         running = true;
         startNanos = System.nanoTime();
         timeline.add(String.format("%5.1f s  **%s**: %s and %s", 0.0, name, tomcats.get(0).name(),
                 tomcats.get(1).name()));
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        activeClients = clientCount;
+        ExecutorService clients = Executors.newFixedThreadPool(clientCount);
         try {
             List<Future<?>> started = new ArrayList<>();
-            for (int c = 0; c < CLIENTS; c++) {
+            for (int c = 0; c < clientCount; c++) {
                 int client = c;
                 started.add(clients.submit(() -> client(client, tomcats)));
             }
@@ -188,10 +199,15 @@ class ChaosTest {
             nodes.get(1).restart();
             nodes.get(2).restart();
         });
-        at(64, "only tomcat-a gets requests: tomcat-b sits idle", () -> route(Routing.FIRST));
-        at(66, "every node killed while tomcat-b is idle", cluster::killAll);
-        at(67, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
-        at(70, "clients alternate again, tomcat-b's first requests since it was idle (once tomcat-a wrote back)",
+        at(60, "clients alternate again once both Tomcats see the nodes", () -> awaitRecovered(tomcats));
+    }
+
+    private void idleScript(List<Instance> tomcats) throws Exception {
+        List<MemcachedNode> nodes = cluster.nodes();
+        at(3, "only busy gets requests: idle sits idle", () -> route(Routing.FIRST));
+        at(5, "every node killed while idle sits idle", cluster::killAll);
+        at(6, "every node restarted empty", () -> nodes.forEach(MemcachedNode::restart));
+        at(9, "clients alternate again, idle's first requests since 3 s (once busy wrote back)",
                 () -> awaitRecovered(tomcats));
     }
 
@@ -212,7 +228,7 @@ class ChaosTest {
      * the request each had in flight before has ended.
      */
     private void route(Routing next) throws InterruptedException {
-        CountDownLatch routed = new CountDownLatch(CLIENTS);
+        CountDownLatch routed = new CountDownLatch(activeClients);
         clientsRouted = routed;
         routing = next;
         if (!routed.await(10, TimeUnit.SECONDS)) {
@@ -364,9 +380,9 @@ class ChaosTest {
     private String report() {
         StringBuilder out = new StringBuilder();
         out.append("## Chaos run, ").append(Instant.now()).append("\n\n")
-                .append("Three pairs of Tomcat 11 instances, one after the other, on three memcached nodes (n3 behind ")
+                .append("Four pairs of Tomcat 11 instances, one after the other, on three memcached nodes (n3 behind ")
                 .append("a fault proxy), two copies per session, operationTimeout 300 ms, retryInterval 1000 ms, ")
-                .append(CLIENTS).append(" clients, each checking that its cart grows by one item per request and ")
+                .append(CLIENTS).append(" clients (8 in the last pair), each checking that its cart grows by one item per request and ")
                 .append("invalidating its session every ").append(INVALIDATE_EVERY).append(" requests. Times are ")
                 .append("seconds since each pair started.\n\n")
                 .append("| time | fault |\n|---|---|\n");
