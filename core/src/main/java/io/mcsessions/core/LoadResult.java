@@ -17,19 +17,27 @@ public final class LoadResult {
         UNAVAILABLE
     }
 
-    private static final LoadResult ABSENT = new LoadResult(Outcome.ABSENT, null);
-    private static final LoadResult UNAVAILABLE = new LoadResult(Outcome.UNAVAILABLE, null);
+    private static final LoadResult ABSENT = new LoadResult(Outcome.ABSENT, null, false);
+    private static final LoadResult UNAVAILABLE = new LoadResult(Outcome.UNAVAILABLE, null, false);
 
     private final Outcome outcome;
     private final SessionRecord record;
+    private final boolean signed;
 
-    private LoadResult(Outcome outcome, SessionRecord record) {
+    private LoadResult(Outcome outcome, SessionRecord record, boolean signed) {
         this.outcome = outcome;
         this.record = record;
+        this.signed = signed;
     }
 
+    /** A copy read from a value that was not signed (or not checked): anyone who can write to memcached made it. */
     public static LoadResult found(SessionRecord record) {
-        return new LoadResult(Outcome.FOUND, java.util.Objects.requireNonNull(record));
+        return found(record, false);
+    }
+
+    /** A copy; {@code signed} when its value carried a valid signature under one of the {@code signingKeys}. */
+    public static LoadResult found(SessionRecord record, boolean signed) {
+        return new LoadResult(Outcome.FOUND, java.util.Objects.requireNonNull(record), signed);
     }
 
     public static LoadResult absent() {
@@ -56,6 +64,15 @@ public final class LoadResult {
         return outcome == Outcome.UNAVAILABLE;
     }
 
+    /**
+     * Whether the copy found carried a valid signature (the store has {@code signingKeys}, and then accepts no
+     * other): only this instance's peers can have written it. False when values are not signed, and when nothing
+     * was found. Trust decisions about what a session holds (a login) belong on this.
+     */
+    public boolean signed() {
+        return signed;
+    }
+
     /** The newest copy when {@link #isFound()}, otherwise null. */
     public SessionRecord record() {
         return record;
@@ -63,6 +80,6 @@ public final class LoadResult {
 
     @Override
     public String toString() {
-        return outcome == Outcome.FOUND ? "FOUND(" + record + ")" : outcome.name();
+        return outcome == Outcome.FOUND ? "FOUND(" + record + (signed ? ", signed" : "") + ")" : outcome.name();
     }
 }
