@@ -87,7 +87,7 @@ final class SessionReplicator {
                     local.confirmedByStore();
                     return local;
                 }
-                MemcachedSession loaded = restore(record);
+                MemcachedSession loaded = restore(record, result.signed());
                 return loaded != null ? loaded : local;
         }
     }
@@ -121,7 +121,7 @@ final class SessionReplicator {
         if (!result.isFound()) {
             return null;
         }
-        MemcachedSession loaded = restore(result.record());
+        MemcachedSession loaded = restore(result.record(), result.signed());
         if (loaded != null) {
             LOG.log(System.Logger.Level.DEBUG, name + " - session " + SessionIds.shorten(id)
                     + " was not in this Tomcat; loaded it from memcached");
@@ -165,10 +165,10 @@ final class SessionReplicator {
         return store.inspect(id).stream().anyMatch(info -> info.holding() == ReplicaInfo.Holding.TOMBSTONE);
     }
 
-    private MemcachedSession restore(SessionRecord record) {
+    private MemcachedSession restore(SessionRecord record, boolean signed) {
         SessionPayload payload;
         try {
-            payload = codec.decode(record.payload(), manager.webappClassLoader());
+            payload = codec.decode(record.payload(), manager.webappClassLoader(), signed);
         } catch (IOException | RuntimeException e) {
             warnCodec("cannot read session " + SessionIds.shorten(record.id()) + " from memcached (" + e
                     + "); this Tomcat goes on with its own copy, if it has one");
