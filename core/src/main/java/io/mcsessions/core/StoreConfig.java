@@ -147,7 +147,7 @@ public final class StoreConfig {
     /**
      * Keys that sign stored values with HMAC-SHA256, comma-separated, each at least 16 characters: the first
      * signs, all verify (rotate by putting a new key first). A value without a valid signature is ignored
-     * before it is deserialized. Unset: values are not signed (logged once at start).
+     * before it is deserialized. Unset: values are not signed (a WARNING at each start).
      */
     public void setSigningKeys(String signingKeys) {
         checkNotSealed();
