@@ -31,6 +31,7 @@ final class DemoTomcat {
         manager.setRedundancy(2);
         manager.setOperationTimeout(300);
         manager.setRetryInterval(1000);
+        manager.setSigningKeys(Demo.SIGNING_KEY); // the same secret on every instance
         context.setManager(manager);
 
         Tomcat.addServlet(context, "cart", new CartServlet());
