@@ -82,11 +82,13 @@ final class ObjectGraphMeter {
     /**
      * Measures an object whose own objects have all been read and measured (the stream completes objects inside
      * out); adds its expansion to the total.
+     *
+     * @return false for a leaf (a string, a number, an enum...), which holds nothing and costs nothing to hash
      */
-    void completed(Object object) {
+    boolean completed(Object object) {
         if (object == null || isLeaf(object.getClass())) {
             totalExpansion++;
-            return;
+            return false;
         }
         Sum sum = new Sum();
         boolean hashesContent = addChildren(object, sum);
@@ -98,6 +100,7 @@ final class ObjectGraphMeter {
         largestExpansion = Math.max(largestExpansion, expansion);
         largestHeight = Math.max(largestHeight, height);
         totalExpansion += expansion;
+        return true;
     }
 
     /** The largest expansion of one object measured so far. */
@@ -127,7 +130,9 @@ final class ObjectGraphMeter {
         int height;
 
         void add(Object child) {
-            Measure measure = child == null ? Measure.LEAF : measured.getOrDefault(child, Measure.LEAF);
+            // Most children are strings and numbers: no lookup for them (identity hashes are not free either).
+            Measure measure = child == null || isLeaf(child.getClass()) ? Measure.LEAF
+                    : measured.getOrDefault(child, Measure.LEAF);
             expansion += measure.expansion;
             height = Math.max(height, measure.height);
         }

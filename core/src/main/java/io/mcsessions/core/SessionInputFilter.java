@@ -102,7 +102,9 @@ public final class SessionInputFilter implements ObjectInputFilter {
      *                                says which
      */
     public Object checkCompleted(Object object) throws InvalidObjectException {
-        meter.completed(object);
+        if (!meter.completed(object)) {
+            return object; // a leaf: nothing to hash in it, and the next class or reference read checks the time
+        }
         String reason = null;
         if (meter.largestExpansion() > maxExpansion) {
             reason = "an object expands to more than " + maxExpansion + " objects through shared references "

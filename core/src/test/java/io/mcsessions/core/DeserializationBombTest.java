@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,8 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class DeserializationBombTest {
     private static final ObjectInputFilter STRICT = ObjectInputFilter.Config.createFilter("java.**;!*");
-    /** Far above what refusing takes (well under a second), far below what reading takes (years). */
-    private static final Duration BOUND = Duration.ofSeconds(5);
+    /** Wall time: far above what refusing takes even on a loaded machine, far below what reading takes (years). */
+    private static final Duration BOUND = Duration.ofSeconds(30);
+    /** CPU time of the reading thread: the limits stop the structural bombs long before this. */
+    private static final long STRUCTURAL_CPU_MILLIS = 1_000;
 
     private final JavaSessionSerializer strict = new JavaSessionSerializer(STRICT);
 
@@ -32,8 +36,7 @@ class DeserializationBombTest {
         byte[] payload = strict.serialize(Map.of("bomb", SerializationBombs.nestedHashSets(100)));
         assertTrue(payload.length > 5_000 && payload.length < 6_500, "about 5.7 KB, as reported: " + payload.length);
 
-        IOException refused = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class,
-                () -> strict.deserialize(payload, getClass().getClassLoader())));
+        IOException refused = refused(payload, STRUCTURAL_CPU_MILLIS);
         assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: an object expands "
                 + "to more than 1000000 objects through shared references"), refused.getMessage());
     }
@@ -43,8 +46,7 @@ class DeserializationBombTest {
         // One hash-based collection, one level deep: a limit on the nesting of hash-based collections misses this.
         byte[] payload = strict.serialize(Map.of("bomb", SerializationBombs.listChainInASet(100)));
 
-        IOException refused = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class,
-                () -> strict.deserialize(payload, getClass().getClassLoader())));
+        IOException refused = refused(payload, STRUCTURAL_CPU_MILLIS);
         assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: an object expands "
                 + "to more than 1000000 objects through shared references"), refused.getMessage());
     }
@@ -54,8 +56,7 @@ class DeserializationBombTest {
         // Each small set is harmless on its own; together they make the outer set hash the shared graph 2,000 times.
         byte[] payload = strict.serialize(Map.of("bomb", SerializationBombs.manySetsSharingOneGraph(18, 2_000)));
 
-        IOException refused = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class,
-                () -> strict.deserialize(payload, getClass().getClassLoader())));
+        IOException refused = refused(payload, STRUCTURAL_CPU_MILLIS);
         assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: the objects read "
                 + "expand to more than 10000000 objects through shared references"), refused.getMessage());
     }
@@ -65,8 +66,7 @@ class DeserializationBombTest {
         // A stream only four levels deep; the hash of the set's element recurses 20,000 lists down.
         byte[] payload = strict.serialize(Map.of("chain", SerializationBombs.chainWrittenSideBySide(20_000)));
 
-        IOException refused = assertThrows(IOException.class,
-                () -> strict.deserialize(payload, getClass().getClassLoader()));
+        IOException refused = refused(payload, STRUCTURAL_CPU_MILLIS);
         assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: a path through "
                 + "the object graph longer than 200 objects"), refused.getMessage());
     }
@@ -88,9 +88,40 @@ class DeserializationBombTest {
         }
         byte[] payload = bytes.toByteArray();
 
-        IOException refused = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class,
-                () -> strict.deserialize(payload, getClass().getClassLoader())));
+        IOException refused = refused(payload, 250 + payload.length / 1000 + 1_000);
         assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: reading took more "
                 + "than " + (250 + payload.length / 1000) + " ms of CPU time"), refused.getMessage());
+    }
+
+    @Test
+    void aSetOfDistinctListsWithOneHashCodeRunsOutOfCpuTime() throws IOException {
+        // Hash collisions: nothing shared, nothing deep, each count small; the cost is quadratic in the set's size.
+        byte[] payload = strict.serialize(Map.of("bomb", SerializationBombs.equalHashListsInOneSet(15_000)));
+
+        IOException refused = refused(payload, 250 + payload.length / 1000 + 1_000);
+        assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: reading took more "
+                + "than " + (250 + payload.length / 1000) + " ms of CPU time"), refused.getMessage());
+    }
+
+    /**
+     * Reads the payload on a thread of its own, and returns how it was refused: within {@link #BOUND} of wall time,
+     * and within {@code maxCpuMillis} of that thread's CPU time (what the budget counts; wall time on a loaded
+     * machine says little).
+     */
+    private IOException refused(byte[] payload, long maxCpuMillis) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] cpuNanos = new long[1];
+        IOException refused = assertTimeoutPreemptively(BOUND, () -> {
+            long start = threads.getCurrentThreadCpuTime();
+            try {
+                return assertThrows(IOException.class, () -> strict.deserialize(payload, getClass().getClassLoader()));
+            } finally {
+                cpuNanos[0] = threads.getCurrentThreadCpuTime() - start;
+            }
+        });
+        long cpuMillis = cpuNanos[0] / 1_000_000;
+        assertTrue(cpuMillis <= maxCpuMillis, "refusing took " + cpuMillis + " ms of CPU time, more than "
+                + maxCpuMillis + ": " + refused.getMessage());
+        return refused;
     }
 }

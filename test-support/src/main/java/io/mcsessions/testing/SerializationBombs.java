@@ -99,6 +99,27 @@ public final class SerializationBombs {
         return new Object[] {lists, set};
     }
 
+    /**
+     * One set of {@code count} distinct two-element lists that all have the same hash code ({@code [i, -31 * i]}
+     * hashes to 961): every list lands in one bucket, and since lists are not {@code Comparable}, each one added
+     * is compared with every one before it. Nothing is shared and nothing is deep; reading costs count^2 / 2
+     * comparisons (20,000 lists: about 740 KB, several seconds).
+     */
+    public static Set<Object> equalHashListsInOneSet(int count) {
+        List<List<Object>> lists = new ArrayList<>(count);
+        Set<Object> set = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            List<Object> list = new ArrayList<>(2);
+            list.add(i);
+            lists.add(list);
+            set.add(list); // while their hashes still differ, as above
+        }
+        for (int i = 0; i < count; i++) {
+            lists.get(i).add(-31 * i);
+        }
+        return set;
+    }
+
     /** Stands for the shared object in a collection written by {@link #writingPlaceholdersAs}. */
     public static final class Placeholder implements Serializable {
         private static final long serialVersionUID = 1L;
