@@ -4,7 +4,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +23,8 @@ import java.util.Map;
  * reference fields of classes that override {@code hashCode}; an object whose class keeps {@code Object}'s identity
  * hash ends a traversal. Height follows every reference. An object's measures are remembered (by identity) for
  * later references to it. Fields of JDK classes other than collections and maps cannot be read (the JDK's modules
- * do not open them) and count as no references; so do objects that a class builds itself while it is read rather
- * than reading them from the stream.
+ * do not open them) and count as no references; objects that a class builds itself while it is read, rather than
+ * reading them from the stream, count as small objects, whatever they hold.
  */
 final class ObjectGraphMeter {
     /** Reference fields of a class and its superclasses that reflection may read; empty where none may be. */
@@ -45,6 +44,16 @@ final class ObjectGraphMeter {
         }
     };
 
+    /** Classes whose objects hold nothing to follow: strings, the JDK's numbers, enums, primitive arrays. */
+    private static final ClassValue<Boolean> LEAVES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return type == String.class || Number.class.isAssignableFrom(type) && type.getName().startsWith("java.")
+                    || type == Boolean.class || type == Character.class || type.isEnum() || type == Class.class
+                    || type.isArray() && type.getComponentType().isPrimitive();
+        }
+    };
+
     /** Whether a class's {@code hashCode} may depend on what its fields hold (it overrides Object's). */
     private static final ClassValue<Boolean> HASHES_CONTENT = new ClassValue<>() {
         @Override
@@ -57,14 +66,25 @@ final class ObjectGraphMeter {
         }
     };
 
-    /** The measures of one object: packed to keep one map entry per object. */
-    private record Measure(long expansion, int height) {
-        static final Measure LEAF = new Measure(1, 1);
-    }
+    /** Heights take the top 16 bits of a packed measure, expansions the other 48. */
+    private static final int HEIGHT_SHIFT = 48;
+    private static final long EXPANSION_MASK = (1L << HEIGHT_SHIFT) - 1;
+    /** What an object that holds nothing measures: expansion 1, height 1. */
+    private static final long LEAF = pack(1, 1);
+    /**
+     * Objects that measure no more than this are not remembered (most objects of a session are small, and remembering
+     * each costs a table entry and a cache miss); an object that is not remembered counts as this much wherever it is
+     * referenced, which is never less than it measures. Objects the stream did not complete (a class built them
+     * itself, or they hold what is still being read) count as this much too.
+     */
+    private static final long SMALL = pack(16, 4);
 
     private final long maxExpansion;
     private final int maxHeight;
-    private final IdentityHashMap<Object, Measure> measured = new IdentityHashMap<>();
+    /** The measures of the objects measured so far, by identity: an open-addressing table of packed longs. */
+    private Object[] keys = new Object[64];
+    private long[] measures = new long[64];
+    private int size;
     private long largestExpansion = 1;
     private long totalExpansion;
     private int largestHeight = 1;
@@ -94,8 +114,8 @@ final class ObjectGraphMeter {
         boolean hashesContent = addChildren(object, sum);
         long expansion = hashesContent ? Math.min(sum.expansion, maxExpansion + 1) + 1 : 1;
         int height = Math.min(sum.height, maxHeight + 1) + 1;
-        if (expansion > 1 || height > 1) {
-            measured.put(object, new Measure(expansion, height));
+        if (expansion > (SMALL & EXPANSION_MASK) || height > (SMALL >>> HEIGHT_SHIFT)) {
+            put(object, pack(expansion, height));
         }
         largestExpansion = Math.max(largestExpansion, expansion);
         largestHeight = Math.max(largestHeight, height);
@@ -119,9 +139,7 @@ final class ObjectGraphMeter {
     }
 
     private static boolean isLeaf(Class<?> type) {
-        return type == String.class || Number.class.isAssignableFrom(type) && type.getName().startsWith("java.")
-                || type == Boolean.class || type == Character.class || type.isEnum() || type == Class.class
-                || type.isArray() && type.getComponentType().isPrimitive();
+        return type == String.class || type == Integer.class || type == Long.class || LEAVES.get(type);
     }
 
     /** What a child adds: its remembered measures, or a leaf's (also for objects not read from the stream). */
@@ -131,15 +149,66 @@ final class ObjectGraphMeter {
 
         void add(Object child) {
             // Most children are strings and numbers: no lookup for them (identity hashes are not free either).
-            Measure measure = child == null || isLeaf(child.getClass()) ? Measure.LEAF
-                    : measured.getOrDefault(child, Measure.LEAF);
-            expansion += measure.expansion;
-            height = Math.max(height, measure.height);
+            long measure = child == null || isLeaf(child.getClass()) ? LEAF : get(child);
+            expansion += measure & EXPANSION_MASK;
+            height = Math.max(height, (int) (measure >>> HEIGHT_SHIFT));
         }
 
         /** Stops a sum once it is past every bound: nothing above them needs an exact figure. */
         boolean full() {
             return expansion > maxExpansion;
+        }
+    }
+
+    private static long pack(long expansion, int height) {
+        return (long) height << HEIGHT_SHIFT | expansion;
+    }
+
+    private static int slot(Object key, int mask) {
+        int h = System.identityHashCode(key) * 0x9E3779B9; // spread: identity hashes need not be uniform
+        return (h ^ h >>> 16) & mask;
+    }
+
+    /** The remembered measure of an object, or what a small one may measure at most. */
+    private long get(Object key) {
+        if (size == 0) {
+            return SMALL;
+        }
+        int mask = keys.length - 1;
+        for (int i = slot(key, mask); keys[i] != null; i = i + 1 & mask) {
+            if (keys[i] == key) {
+                return measures[i];
+            }
+        }
+        return SMALL;
+    }
+
+    private void put(Object key, long measure) {
+        if (2 * (size + 1) > keys.length) {
+            grow();
+        }
+        int mask = keys.length - 1;
+        int i = slot(key, mask);
+        while (keys[i] != null && keys[i] != key) {
+            i = i + 1 & mask;
+        }
+        if (keys[i] == null) {
+            size++;
+        }
+        keys[i] = key;
+        measures[i] = measure;
+    }
+
+    private void grow() {
+        Object[] oldKeys = keys;
+        long[] oldMeasures = measures;
+        keys = new Object[oldKeys.length * 2];
+        measures = new long[oldKeys.length * 2];
+        size = 0;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                put(oldKeys[i], oldMeasures[i]);
+            }
         }
     }
 

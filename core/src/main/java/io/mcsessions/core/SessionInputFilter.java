@@ -79,7 +79,7 @@ public final class SessionInputFilter implements ObjectInputFilter {
             reason = "an array of " + info.arrayLength() + " elements in " + payloadBytes + " bytes";
         } else if (info.references() > payloadBytes) {
             reason = "more than " + payloadBytes + " object references";
-        } else if (cpu.exhausted()) {
+        } else if (info.arrayLength() < 0 && cpu.exhausted()) { // a class or a reference: once per object read
             reason = cpuReason();
         } else if (info.serialClass() != null && classFilter != null && classFilter.checkInput(info) == Status.REJECTED) {
             reason = "class " + info.serialClass().getName() + " is not allowed by deserializationFilter";
