@@ -316,6 +316,12 @@ public final class StoreConfig {
                 throw new ConfigurationException("signingKeys must each be at least 16 characters, but key "
                         + (keys.size() + 1) + " has " + trimmed.length());
             }
+            if (trimmed.startsWith("${") && trimmed.endsWith("}")) {
+                // A property the container did not replace: as a key it would be a secret printed in the docs.
+                throw new ConfigurationException("signingKeys must be secrets, but key " + (keys.size() + 1) + " is "
+                        + "the property reference " + trimmed + " that nothing replaced: define the property (e.g. in "
+                        + "Tomcat's conf/catalina.properties)");
+            }
             keys.add(trimmed);
         }
         parsedSigningKeys = List.copyOf(keys);
