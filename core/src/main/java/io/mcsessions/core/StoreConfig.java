@@ -156,7 +156,8 @@ public final class StoreConfig {
 
     /**
      * Which classes session attributes may contain, as a JEP 290 pattern (e.g. {@code com.shop.**;java.**;!*}),
-     * on top of the store's limits on depth, array length and references. Unset: only the limits apply.
+     * on top of the limits of {@link SessionInputFilter} (depth, arrays, references, expansion through shared
+     * references, CPU time). Unset: only the limits apply.
      */
     public void setDeserializationFilter(String deserializationFilter) {
         checkNotSealed();
