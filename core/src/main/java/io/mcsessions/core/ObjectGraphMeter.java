@@ -22,9 +22,10 @@ import java.util.Map;
  * <p>Expansion follows what {@code hashCode} follows: the elements of arrays, collections and maps, and the
  * reference fields of classes that override {@code hashCode}; an object whose class keeps {@code Object}'s identity
  * hash ends a traversal. Height follows every reference. An object's measures are remembered (by identity) for
- * later references to it. Fields of JDK classes other than collections and maps cannot be read (the JDK's modules
- * do not open them) and count as no references; objects that a class builds itself while it is read, rather than
- * reading them from the stream, count as small objects, whatever they hold.
+ * later references to it, unless it is small: then it counts as the largest small object wherever it is
+ * referenced. Fields of JDK classes other than collections and maps cannot be read (the JDK's modules do not open
+ * them) and count as no references; objects that a class builds itself while it is read, rather than reading them
+ * from the stream, count as small objects, whatever they hold.
  */
 final class ObjectGraphMeter {
     /** Reference fields of a class and its superclasses that reflection may read; empty where none may be. */
@@ -77,7 +78,7 @@ final class ObjectGraphMeter {
      * referenced, which is never less than it measures. Objects the stream did not complete (a class built them
      * itself, or they hold what is still being read) count as this much too.
      */
-    private static final long SMALL = pack(16, 4);
+    private static final long SMALL = pack(8, 3);
 
     private final long maxExpansion;
     private final int maxHeight;
@@ -142,7 +143,7 @@ final class ObjectGraphMeter {
         return type == String.class || type == Integer.class || type == Long.class || LEAVES.get(type);
     }
 
-    /** What a child adds: its remembered measures, or a leaf's (also for objects not read from the stream). */
+    /** What a child adds: a leaf's measures, its remembered ones, or, for an object not remembered, a small one's. */
     private final class Sum {
         long expansion;
         int height;

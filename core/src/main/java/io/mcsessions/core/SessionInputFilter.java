@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
  * <li>no object nested more than {@value #MAX_DEPTH} deep, and no path through the graph longer than that even when
  * its objects are written side by side (hashing or serializing such a chain again overflows the stack);</li>
  * <li>no array longer, and no more object references, than the payload has bytes;</li>
- * <li>no object that expands to more than {@value #MAX_EXPANSION} objects (or twice the payload's bytes, if more)
- * when shared objects are counted once per path, which is what {@code hashCode} visits (the "SerialDOS" nested-set
- * graph); and no more than {@value #MAX_TOTAL_EXPANSION} (or 20 per payload byte) for all objects together (many
+ * <li>no object that expands to more than {@value #MAX_EXPANSION} objects (or 4 per payload byte, if more) when
+ * shared objects are counted once per path, which is what {@code hashCode} visits (the "SerialDOS" nested-set
+ * graph); and no more than {@value #MAX_TOTAL_EXPANSION} (or 64 per payload byte) for all objects together (many
  * objects that share one large graph);</li>
  * <li>at most {@value #CPU_MILLIS_BASE} ms plus 1 µs per payload byte of the reading thread's CPU time, for what
  * the counts above cannot see (hash collisions, references repeated inside one collection, the work of an allowed
@@ -31,11 +31,12 @@ public final class SessionInputFilter implements ObjectInputFilter {
     /** Deepest object graph accepted, and longest path through it. */
     public static final int MAX_DEPTH = 200;
     /**
-     * Most objects one object may expand to, counting shared objects once per path; a payload larger than half of it
-     * may have twice its bytes (an honest graph expands to at most about one object per byte).
+     * Most objects one object may expand to, counting shared objects once per path; or 4 per payload byte, if more
+     * (a graph without shared parts expands to about one object per byte; as counted, up to 1.6: a reference takes 5
+     * bytes, and a small object not remembered counts as 8).
      */
     public static final long MAX_EXPANSION = 1_000_000;
-    /** Most objects all objects of one payload may expand to together; or 20 per payload byte, if more. */
+    /** Most objects all objects of one payload may expand to together; or 64 per payload byte, if more. */
     public static final long MAX_TOTAL_EXPANSION = 10_000_000;
     /** CPU time any payload may take to read, in milliseconds, before the part that grows with its size. */
     public static final long CPU_MILLIS_BASE = 250;
@@ -50,7 +51,7 @@ public final class SessionInputFilter implements ObjectInputFilter {
     private final ObjectGraphMeter meter;
     private final CpuTimeBudget cpu;
     private long maxDepthSeen;
-    private long referencesSeen;
+    private long objectsCompleted;
     private volatile String rejection;
 
     /**
@@ -61,8 +62,8 @@ public final class SessionInputFilter implements ObjectInputFilter {
         this.payloadBytes = payloadBytes;
         this.classFilter = classFilter;
         long bytes = Math.max(0, payloadBytes);
-        this.maxExpansion = Math.max(MAX_EXPANSION, 2 * bytes);
-        this.maxTotalExpansion = Math.max(MAX_TOTAL_EXPANSION, 20 * bytes);
+        this.maxExpansion = Math.max(MAX_EXPANSION, 4 * bytes);
+        this.maxTotalExpansion = Math.max(MAX_TOTAL_EXPANSION, 64 * bytes);
         this.meter = new ObjectGraphMeter(maxExpansion, MAX_DEPTH);
         this.cpu = new CpuTimeBudget(TimeUnit.MILLISECONDS.toNanos(CPU_MILLIS_BASE)
                 + bytes * CPU_NANOS_PER_BYTE);
@@ -71,7 +72,6 @@ public final class SessionInputFilter implements ObjectInputFilter {
     @Override
     public Status checkInput(FilterInfo info) {
         maxDepthSeen = Math.max(maxDepthSeen, info.depth());
-        referencesSeen = Math.max(referencesSeen, info.references());
         String reason = null;
         if (info.depth() > MAX_DEPTH) {
             reason = "object graph deeper than " + MAX_DEPTH;
@@ -102,6 +102,7 @@ public final class SessionInputFilter implements ObjectInputFilter {
      *                                says which
      */
     public Object checkCompleted(Object object) throws InvalidObjectException {
+        objectsCompleted++;
         if (!meter.completed(object)) {
             return object; // a leaf: nothing to hash in it, and the next class or reference read checks the time
         }
@@ -134,9 +135,9 @@ public final class SessionInputFilter implements ObjectInputFilter {
         return rejection;
     }
 
-    /** What this stream held so far, for measurements: depth, references, expansion, path length. */
+    /** What this stream held so far, for measurements: depth, objects, expansion, path length. */
     String measurements() {
-        return "depth " + maxDepthSeen + ", references " + referencesSeen + ", largest expansion "
+        return "depth " + maxDepthSeen + ", objects " + objectsCompleted + ", largest expansion "
                 + meter.largestExpansion() + ", total expansion " + meter.totalExpansion() + ", longest path "
                 + meter.largestHeight();
     }

@@ -58,7 +58,7 @@ class DeserializationBombTest {
 
         IOException refused = refused(payload, STRUCTURAL_CPU_MILLIS);
         assertTrue(refused.getMessage().contains("the deserialization filter rejected the session: the objects read "
-                + "expand to more than " + 20 * payload.length + " objects through shared references"),
+                + "expand to more than " + 64 * payload.length + " objects through shared references"),
                 refused.getMessage());
     }
 
