@@ -51,6 +51,8 @@ jetty.session.mcsessions.memcachedNodes=n1:localhost:11211
 #jetty.session.mcsessions.password=
 
 ## Keys (comma-separated, 16+ characters each) that sign every stored value; the first signs, all verify.
+## Set one, the same on every instance (make it with: openssl rand -base64 32); without it anyone who can
+## write to memcached can plant sessions, and each context logs a WARNING at start.
 #jetty.session.mcsessions.signingKeys=
 
 ## Classes session attributes may contain, as a JEP 290 pattern, e.g. com.shop.**;java.base/*;!*

@@ -22,10 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * serialize, the slower path finds every such attribute, leaves them out, and warns once per class, naming
  * it: the session itself is still stored, and the live session keeps those attributes locally.
  *
- * <p>Reading is guarded by a JEP 290 filter: object graphs deeper than {@link #DEFAULT_MAX_DEPTH}, arrays
- * longer than the payload has bytes, more references than the payload has bytes (limits no honest payload
- * reaches, but a crafted one uses to exhaust memory), and, when configured, classes outside the
- * {@code deserializationFilter} pattern are rejected before they are built. The JVM-wide filter
+ * <p>Reading is guarded by a {@link SessionInputFilter}: limits on depth, array length, references, the
+ * expansion of shared objects and CPU time that no honest payload reaches but crafted ones use to exhaust memory
+ * or CPU, and, when configured, the {@code deserializationFilter} class pattern; the JVM-wide filter
  * ({@code jdk.serialFilter}) still applies.
  */
 public final class JavaSessionSerializer implements SessionSerializer {
@@ -99,8 +98,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
     public Map<String, Object> deserialize(byte[] payload, ClassLoader classLoader) throws IOException {
         SessionInputFilter filter = new SessionInputFilter(payload.length, classFilter);
         try (ObjectInputStream objects = new ClassLoaderObjectInputStream(new ByteArrayInputStream(payload),
-                classLoader)) {
-            objects.setObjectInputFilter(filter);
+                classLoader, filter)) {
             int count = objects.readInt();
             if (count < 0 || count > payload.length) {
                 throw new IOException("damaged payload: " + count + " attributes announced in " + payload.length
@@ -111,7 +109,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
                 attributes.put(objects.readUTF(), objects.readObject());
             }
             return attributes;
-        } catch (java.io.InvalidClassException e) {
+        } catch (java.io.ObjectStreamException e) { // the filter's rejections, and damaged streams
             if (filter.rejection() != null) {
                 throw new IOException("the deserialization filter rejected the session: " + filter.rejection(), e);
             }
@@ -123,16 +121,29 @@ public final class JavaSessionSerializer implements SessionSerializer {
         }
     }
 
-    /** Resolves classes with a given class loader first (the web application's), then the JDK's default. */
+    /**
+     * Resolves classes with a given class loader first (the web application's), then the JDK's default, and has
+     * the filter check every object it completes.
+     */
     static final class ClassLoaderObjectInputStream extends ObjectInputStream {
         private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
                 "char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,
                 "double", double.class, "void", void.class);
         private final ClassLoader classLoader;
+        private final SessionInputFilter filter;
 
-        ClassLoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+        ClassLoaderObjectInputStream(InputStream in, ClassLoader classLoader, SessionInputFilter filter)
+                throws IOException {
             super(in);
             this.classLoader = classLoader;
+            this.filter = filter;
+            setObjectInputFilter(filter);
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Object resolveObject(Object object) throws IOException {
+            return filter.checkCompleted(object);
         }
 
         @Override

@@ -17,21 +17,29 @@ public final class LoadResult {
         UNAVAILABLE
     }
 
-    private static final LoadResult ABSENT = new LoadResult(Outcome.ABSENT, null, 0);
-    private static final LoadResult UNAVAILABLE = new LoadResult(Outcome.UNAVAILABLE, null, 0);
+    private static final LoadResult ABSENT = new LoadResult(Outcome.ABSENT, null, 0, false);
+    private static final LoadResult UNAVAILABLE = new LoadResult(Outcome.UNAVAILABLE, null, 0, false);
 
     private final Outcome outcome;
     private final SessionRecord record;
     private final long endedAtRevision;
+    private final boolean signed;
 
-    private LoadResult(Outcome outcome, SessionRecord record, long endedAtRevision) {
+    private LoadResult(Outcome outcome, SessionRecord record, long endedAtRevision, boolean signed) {
         this.outcome = outcome;
         this.record = record;
         this.endedAtRevision = endedAtRevision;
+        this.signed = signed;
     }
 
+    /** A copy read from a value that was not signed (or not checked): anyone who can write to memcached made it. */
     public static LoadResult found(SessionRecord record) {
-        return new LoadResult(Outcome.FOUND, java.util.Objects.requireNonNull(record), 0);
+        return found(record, false);
+    }
+
+    /** A copy; {@code signed} when its value carried a valid signature under one of the {@code signingKeys}. */
+    public static LoadResult found(SessionRecord record, boolean signed) {
+        return new LoadResult(Outcome.FOUND, java.util.Objects.requireNonNull(record), 0, signed);
     }
 
     /** No copy at all: never stored, or expired. */
@@ -41,7 +49,7 @@ public final class LoadResult {
 
     /** The newest copy is a tombstone of this revision: the session was ended (invalidated or rotated). */
     public static LoadResult ended(long tombstoneRevision) {
-        return new LoadResult(Outcome.ABSENT, null, tombstoneRevision);
+        return new LoadResult(Outcome.ABSENT, null, tombstoneRevision, false);
     }
 
     public static LoadResult unavailable() {
@@ -77,6 +85,15 @@ public final class LoadResult {
         return endedAtRevision;
     }
 
+    /**
+     * Whether the copy found carried a valid signature (the store has {@code signingKeys}, and then accepts no
+     * other): only this instance's peers can have written it. False when values are not signed, and when nothing
+     * was found. Trust decisions about what a session holds (a login) belong on this.
+     */
+    public boolean signed() {
+        return signed;
+    }
+
     /** The newest copy when {@link #isFound()}, otherwise null. */
     public SessionRecord record() {
         return record;
@@ -84,6 +101,7 @@ public final class LoadResult {
 
     @Override
     public String toString() {
-        return outcome == Outcome.FOUND ? "FOUND(" + record + ")" : isEnded() ? "ABSENT(ended)" : outcome.name();
+        return outcome == Outcome.FOUND ? "FOUND(" + record + (signed ? ", signed" : "") + ")"
+                : isEnded() ? "ABSENT(ended)" : outcome.name();
     }
 }

@@ -104,8 +104,11 @@ public final class ReplicatedSessionStore implements AutoCloseable {
                 String.valueOf(config.getRedundancy()), String.valueOf(config.getOperationTimeout()),
                 String.valueOf(config.getRetryInterval()));
         if (!config.isSigning()) {
-            LOG.log(System.Logger.Level.INFO, "{0} - session values in memcached are not signed: anyone who can "
-                    + "write to the memcached nodes can plant session data; set signingKeys to sign them", store.name);
+            LOG.log(System.Logger.Level.WARNING, "{0} - session values in memcached are not signed: anyone who can "
+                    + "write to a memcached node can plant a session (any attribute, any login) that this application "
+                    + "will load. Set signingKeys to the same secret of 16 or more characters on every instance (for "
+                    + "example the output of: openssl rand -base64 32); see \"Securing memcached sessions\" in the "
+                    + "operations guide", store.name);
         }
         return store;
     }

@@ -147,7 +147,7 @@ public final class StoreConfig {
     /**
      * Keys that sign stored values with HMAC-SHA256, comma-separated, each at least 16 characters: the first
      * signs, all verify (rotate by putting a new key first). A value without a valid signature is ignored
-     * before it is deserialized. Unset: values are not signed (logged once at start).
+     * before it is deserialized. Unset: values are not signed (a WARNING at each start).
      */
     public void setSigningKeys(String signingKeys) {
         checkNotSealed();
@@ -156,7 +156,8 @@ public final class StoreConfig {
 
     /**
      * Which classes session attributes may contain, as a JEP 290 pattern (e.g. {@code com.shop.**;java.**;!*}),
-     * on top of the store's limits on depth, array length and references. Unset: only the limits apply.
+     * on top of the limits of {@link SessionInputFilter} (depth, arrays, references, expansion through shared
+     * references, CPU time). Unset: only the limits apply.
      */
     public void setDeserializationFilter(String deserializationFilter) {
         checkNotSealed();
@@ -315,6 +316,12 @@ public final class StoreConfig {
             if (trimmed.length() < 16) {
                 throw new ConfigurationException("signingKeys must each be at least 16 characters, but key "
                         + (keys.size() + 1) + " has " + trimmed.length());
+            }
+            if (trimmed.startsWith("${") && trimmed.endsWith("}")) {
+                // A property the container did not replace: as a key it would be a secret printed in the docs.
+                throw new ConfigurationException("signingKeys must be secrets, but key " + (keys.size() + 1) + " is "
+                        + "the property reference " + trimmed + " that nothing replaced: define the property (e.g. in "
+                        + "Tomcat's conf/catalina.properties)");
             }
             keys.add(trimmed);
         }

@@ -27,7 +27,10 @@ class RefusedNodeTest {
     @Test
     void aNodeRefusingFromTheStartCostsOneWarningAndNoFailedOperation() {
         String refused = MemcachedCluster.refusedAddress();
-        ReplicatedSessionStore store = stores.start(cluster.nodesString() + ",n3:" + refused, 2);
+        ReplicatedSessionStore store = stores.start(cluster.nodesString() + ",n3:" + refused, c -> {
+            c.setRedundancy(2);
+            c.setSigningKeys("refused-node-test-key"); // signed, so that the node's is the only warning
+        });
         for (int i = 0; i < 500; i++) {
             long revision = Revisions.next(0);
             assertEquals(SaveResult.Outcome.STORED, store.save(record("s" + i, revision)).outcome());

@@ -39,6 +39,7 @@ class SaslTest {
             c.setRedundancy(2);
             c.setUsername(USER);
             c.setPassword(PASSWORD);
+            c.setSigningKeys("sasl-test-signing-key"); // secured both ways: no warning at all
         });
         long revision = Revisions.next(0);
         assertEquals(SaveResult.Outcome.STORED, store.save(record("s", revision)).outcome());

@@ -61,12 +61,13 @@ class SignedValuesTest {
         long revision = Revisions.next(0);
         store.save(record("s", revision));
         assertFound(store.load("s"), "s", revision);
+        assertTrue(store.load("s").signed(), "a load says the copy it found was signed");
         io.mcsessions.testing.MemcachedNode replica = StoreFixture.replicasOf(cluster, store, "s").get(0);
         StoreFixture.await("the replica holds the copy", 5_000, () -> replica.get(StoreFixture.PREFIX + "s") != null);
         SessionEnvelope envelope = SessionEnvelope.decode(replica.get(StoreFixture.PREFIX + "s"));
         assertTrue(envelope.isSigned());
         assertEquals(32, envelope.mac().length);
-        assertEquals(0, logs.count(Level.INFO, "not signed"), logs.dump());
+        assertEquals(0, logs.count(Level.WARNING, "not signed"), logs.dump());
     }
 
     @Test
@@ -80,6 +81,7 @@ class SignedValuesTest {
         ReplicatedSessionStore unsigned = stores.start(cluster.nodesString(), 2);
         LoadResult taken = unsigned.load("victim");
         assertTrue(taken.isFound());
+        assertFalse(taken.signed(), "an unsigned store vouches for nothing");
         new JavaSessionSerializer().deserialize(taken.record().payload(), getClass().getClassLoader());
         assertTrue(Gadget.DESERIALIZED.getAndSet(false), "the control shows the gadget works");
 
@@ -127,9 +129,21 @@ class SignedValuesTest {
     }
 
     @Test
-    void withoutKeysTheStoreSaysOnceThatValuesAreUnsigned() {
+    void withoutKeysEachStoreStartWarnsOnceNamingTheSettingAndTheFix() {
+        ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
+        for (int i = 0; i < 20; i++) {
+            store.save(record("s" + i, Revisions.next(0)));
+            store.load("s" + i);
+        }
+        assertEquals(1, logs.count(Level.WARNING, "/test - session values in memcached are not signed: anyone who "
+                + "can write to a memcached node can plant a session"), logs.dump());
+        assertEquals(1, logs.count(Level.WARNING, "Set signingKeys to the same secret of 16 or more characters on "
+                + "every instance"), logs.dump());
+
         stores.start(cluster.nodesString(), 2);
-        assertEquals(1, logs.count(Level.INFO, "session values in memcached are not signed"), logs.dump());
+        assertEquals(2, logs.count(Level.WARNING, "are not signed"), "one per store start: " + logs.dump());
+        signed(KEY_1);
+        assertEquals(2, logs.count(Level.WARNING, "are not signed"), "a signing store says nothing: " + logs.dump());
     }
 
     @Test

@@ -129,6 +129,16 @@ class StoreConfigTest {
     }
 
     @Test
+    void aSigningKeyThatIsAnUnreplacedPropertyFailsTheStart() {
+        StoreConfig config = new StoreConfig();
+        config.setMemcachedNodes("n1:localhost:11211");
+        config.setSigningKeys("${mcsessions.signingKeys}"); // Tomcat leaves an undefined ${...} as it is
+        ConfigurationException e = assertThrows(ConfigurationException.class, config::validate);
+        assertEquals("signingKeys must be secrets, but key 1 is the property reference ${mcsessions.signingKeys} that "
+                + "nothing replaced: define the property (e.g. in Tomcat's conf/catalina.properties)", e.getMessage());
+    }
+
+    @Test
     void aValidatedConfigurationIsSealed() {
         StoreConfig config = nodes("n1:h:1").validate();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> config.setRedundancy(1));

@@ -4,15 +4,23 @@ import io.mcsessions.testing.MemcachedCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * The running demo: three memcached nodes on 127.0.0.1, two Tomcats sharing sessions, two Jettys sharing
- * sessions, all with two copies of each session. Closing it stops everything it started.
+ * sessions, all with two copies of each session, signed. Closing it stops everything it started.
  */
 public final class Demo implements AutoCloseable {
+    /**
+     * The {@code signingKeys} of every instance of this demo run: made fresh at each launch, as a real deployment
+     * makes one secret (e.g. {@code openssl rand -base64 32}) and gives it to every instance. Values the instances
+     * write are signed with it, and a value planted in memcached without it is never read.
+     */
+    static final String SIGNING_KEY = newSigningKey();
 
     /** Where everything listens. */
     public record Ports(int[] memcached, int[] tomcat, int[] jetty) {
@@ -70,6 +78,12 @@ public final class Demo implements AutoCloseable {
             memcached.close();
             throw e;
         }
+    }
+
+    private static String newSigningKey() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getEncoder().encodeToString(secret);
     }
 
     public MemcachedCluster memcached() {

@@ -34,6 +34,7 @@ final class DemoJetty {
         sessions.setRedundancy(2);
         sessions.setOperationTimeout(300);
         sessions.setRetryInterval(1000);
+        sessions.setSigningKeys(Demo.SIGNING_KEY); // the same secret on every instance
         server.addBean(sessions);
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);

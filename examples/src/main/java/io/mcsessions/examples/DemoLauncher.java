@@ -56,6 +56,7 @@ public final class DemoLauncher {
         out.println("  Jetty pair  (shares sessions): " + demo.jettys().get(0).url() + "/   "
                 + demo.jettys().get(1).url() + "/");
         out.println("  Where is my session?  add /status (or /status.json) to any of them");
+        out.println("  Session values are signed with a key made for this run (signingKeys), shared by all four.");
         out.println("Add items on one instance and reload the other. Ctrl-C stops everything.");
         stopped.await();
     }

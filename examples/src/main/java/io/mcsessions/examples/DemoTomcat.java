@@ -39,6 +39,7 @@ final class DemoTomcat {
         manager.setOperationTimeout(300);
         manager.setRetryInterval(1000);
         more.accept(manager);
+        manager.setSigningKeys(Demo.SIGNING_KEY); // the same secret on every instance
         context.setManager(manager);
 
         Tomcat.addServlet(context, "cart", new CartServlet());

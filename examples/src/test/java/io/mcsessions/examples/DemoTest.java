@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,9 +19,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DemoTest {
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
     @Test
     void fourInstancesServeTheSampleAndEachPairSharesSessionsAndNothingIsLeftBehind() throws Exception {
@@ -42,6 +47,9 @@ class DemoTest {
             }
             assertPairShares(demo.tomcats());
             assertPairShares(demo.jettys());
+            assertEquals(0, logs.count(Level.WARNING, "are not signed") + logs.count(Level.INFO, "are not signed"),
+                    "the demo signs its values: " + logs.dump());
+            assertEquals(4, logs.count(Level.INFO, "session store started"), logs.dump());
         }
         for (long pid : memcachedPids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "memcached " + pid + " lives");

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.session.ObjectStreamSessionDataStore;
 import org.eclipse.jetty.session.SessionContext;
@@ -59,12 +60,15 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
     /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
     private static final ThreadLocal<SessionInputFilter> READING = new ThreadLocal<>();
+    private static final long UNREADABLE_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final MemcachedSessionDataStoreFactory.Settings settings;
     private volatile SessionCopies copies;
     private volatile ObjectInputFilter classFilter;
     private volatile String name = "mcsessions";
     private volatile int expiryMarginSeconds;
+    private final AtomicLong lastUnreadableWarning =
+            new AtomicLong(System.nanoTime() - UNREADABLE_WARNING_INTERVAL_NANOS);
 
     MemcachedSessionDataStore(MemcachedSessionDataStoreFactory.Settings settings) {
         this.settings = settings;
@@ -214,9 +218,8 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     /** Jetty's class-loading stream, held to the limits and the {@code deserializationFilter}. */
     @Override
     protected ObjectInputStream newObjectInputStream(InputStream is) throws IOException {
-        ObjectInputStream in = super.newObjectInputStream(is);
         SessionInputFilter filter = new SessionInputFilter(is.available(), classFilter);
-        in.setObjectInputFilter(filter);
+        ObjectInputStream in = new FilteredObjectInputStream(is, filter);
         READING.set(filter);
         return in;
     }
@@ -242,12 +245,26 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         } catch (Exception e) {
             SessionInputFilter filter = READING.get();
             String why = filter != null && filter.rejection() != null ? filter.rejection() : e.toString();
-            LOG.log(System.Logger.Level.WARNING, name + " - session " + SessionIds.shorten(id) + " cannot be read ("
-                    + why + "); Jetty drops it and the request goes on without it");
+            warnUnreadable(name + " - session " + SessionIds.shorten(id) + " cannot be read (" + why + "); Jetty "
+                    + "drops it and the request goes on without it");
             throw new UnreadableSessionDataException(id, _context, e);
         } finally {
             READING.remove();
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * A planted or damaged value can come back with every request that names its session: at most one WARNING a
+     * minute, the others at DEBUG.
+     */
+    private void warnUnreadable(String message) {
+        long now = System.nanoTime();
+        long last = lastUnreadableWarning.get();
+        if (now - last >= UNREADABLE_WARNING_INTERVAL_NANOS && lastUnreadableWarning.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, message);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, message);
         }
     }
 

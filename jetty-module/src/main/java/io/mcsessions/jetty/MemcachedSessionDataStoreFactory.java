@@ -159,7 +159,8 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
 
     /**
      * Which classes session attributes may contain, as a JEP 290 pattern (e.g. {@code com.shop.**;java.base/*;!*});
-     * graphs deeper than 200 and arrays longer than the payload are always refused.
+     * the limits of {@code SessionInputFilter} (depth, arrays, references, expansion through shared references, CPU
+     * time) apply in any case.
      */
     public void setDeserializationFilter(String deserializationFilter) {
         this.deserializationFilter = deserializationFilter;

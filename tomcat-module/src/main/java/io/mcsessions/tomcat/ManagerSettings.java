@@ -55,6 +55,7 @@ final class ManagerSettings {
     String password;
     String signingKeys;
     String deserializationFilter;
+    boolean trustUnsignedPrincipal;
     private final Map<String, String> unsupported = new LinkedHashMap<>();
     /** Numeric attributes whose context.xml value was not a number, by name; they fail the start. */
     private final Map<String, String> malformed = new LinkedHashMap<>();

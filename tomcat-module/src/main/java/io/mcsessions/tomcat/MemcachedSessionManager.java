@@ -169,6 +169,20 @@ public class MemcachedSessionManager extends ManagerBase {
     }
 
     /**
+     * Whether a login (Tomcat's principal, with its roles) is restored from a session value in memcached that was
+     * not signed; default false: a login is restored only from a value signed with {@code signingKeys}, since
+     * anyone who can write to memcached can plant a session with any login in it. Set it only when nothing but
+     * your Tomcats can write to the memcached nodes and you cannot set {@code signingKeys}.
+     */
+    public void setTrustUnsignedPrincipal(boolean trustUnsignedPrincipal) {
+        settings.trustUnsignedPrincipal = trustUnsignedPrincipal;
+    }
+
+    public boolean isTrustUnsignedPrincipal() {
+        return settings.trustUnsignedPrincipal;
+    }
+
+    /**
      * Tomcat's digester calls this for an attribute it could not set through its setter. For our numeric attributes
      * (a value such as {@code redundancy="two"}) the value is remembered and fails the context start with a message
      * naming it, instead of Tomcat's warning and the default. Returns false for other names, which Tomcat reports
@@ -259,7 +273,7 @@ public class MemcachedSessionManager extends ManagerBase {
         localCopies = settings.sticky ? null : new LocalCopies(settings.maxLocalCopies);
         store = ReplicatedSessionStore.start(candidate);
         replicator = new SessionReplicator(this, store, new SessionCodec(JavaSessionSerializer.forConfig(candidate),
-                candidate.getClassFilter()),
+                candidate.getClassFilter(), settings.trustUnsignedPrincipal, storeName),
                 candidate.isSessionBackupAsync());
         valve = new SessionReplicationValve(new RequestBracket(this, store, replicator,
                 Duration.ofMillis(settings.lockWaitTimeout)));

@@ -7,17 +7,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns a Tomcat session into the payload core stores, and back.
@@ -26,6 +27,11 @@ import java.util.Set;
  * (length-prefixed; 0 when there is none or it does not serialize), then the attributes as the
  * {@link SessionSerializer} writes them. The live session is never changed: attributes are copied first, so an
  * attribute that does not serialize stays in this container (the serializer warns once per class).
+ *
+ * <p>The login (principal and authentication type) is read only from a signed value, unless
+ * {@code trustUnsignedPrincipal}: Tomcat's authenticator takes the principal of a session it finds as the request's
+ * login, with its roles, so an unsigned value, which anyone who can write to memcached can plant, would log its
+ * author in as anybody. Without the login the rest of the session still loads; the user logs in again.
  */
 final class SessionCodec {
     private static final int FORMAT = 1;
@@ -37,15 +43,29 @@ final class SessionCodec {
 
     private final SessionSerializer serializer;
     private final ObjectInputFilter classFilter;
+    private final boolean trustUnsignedPrincipal;
+    private final String storeName;
+    /** Set once a login has been dropped: the first is a WARNING, the rest are DEBUG (one state, one warning). */
+    private final AtomicBoolean droppedALogin = new AtomicBoolean();
+
+    /** A codec that restores logins from signed values only, for tests. */
+    SessionCodec(SessionSerializer serializer, ObjectInputFilter classFilter) {
+        this(serializer, classFilter, false, "mcsessions");
+    }
 
     /**
-     * @param serializer  writes and reads the attributes
-     * @param classFilter the configured {@code deserializationFilter} (null: any class), applied to the principal;
-     *                    Tomcat's own principal classes are always allowed
+     * @param serializer             writes and reads the attributes
+     * @param classFilter            the configured {@code deserializationFilter} (null: any class), applied to the
+     *                               principal; Tomcat's own principal classes are always allowed
+     * @param trustUnsignedPrincipal whether a login is restored from a value that was not signed as well
+     * @param storeName              starts the log lines
      */
-    SessionCodec(SessionSerializer serializer, ObjectInputFilter classFilter) {
+    SessionCodec(SessionSerializer serializer, ObjectInputFilter classFilter, boolean trustUnsignedPrincipal,
+                 String storeName) {
         this.serializer = serializer;
         this.classFilter = classFilter;
+        this.trustUnsignedPrincipal = trustUnsignedPrincipal;
+        this.storeName = storeName;
     }
 
     /** The payload bytes of a session and their digest, which tells a changed session from an unchanged one. */
@@ -67,7 +87,13 @@ final class SessionCodec {
         return new Encoded(bytes, digest(bytes));
     }
 
-    SessionPayload decode(byte[] bytes, ClassLoader webappLoader) throws IOException {
+    /**
+     * Reads a payload loaded from memcached.
+     *
+     * @param signed whether the value carried a valid signature ({@code LoadResult.signed()}); the login is read
+     *               only then, or with {@code trustUnsignedPrincipal}
+     */
+    SessionPayload decode(byte[] bytes, ClassLoader webappLoader, boolean signed) throws IOException {
         DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
         int format = data.readUnsignedByte();
         if (format != FORMAT) {
@@ -79,11 +105,28 @@ final class SessionCodec {
             throw new IOException("damaged payload: principal of " + principalLength + " bytes announced");
         }
         byte[] principalBytes = data.readNBytes(principalLength);
-        Principal principal = principalLength == 0 ? null : deserializePrincipal(principalBytes, webappLoader,
-                classFilter);
+        Principal principal = null;
+        if (principalLength > 0 && (signed || trustUnsignedPrincipal)) {
+            principal = deserializePrincipal(principalBytes, webappLoader, classFilter);
+        } else if (principalLength > 0) {
+            droppedLogin(); // never deserialized: it is whatever the value's author wanted it to be
+            authType = "";
+        }
         byte[] attributeBytes = data.readAllBytes();
         Map<String, Object> attributes = serializer.deserialize(attributeBytes, webappLoader);
         return new SessionPayload(attributes, authType.isEmpty() ? null : authType, principal);
+    }
+
+    private void droppedLogin() {
+        String message = storeName + " - a session read from memcached was not signed, so the login it carries is "
+                + "not restored: the user logs in again on this Tomcat. Anyone who can write to memcached could have "
+                + "planted it. To keep logins across Tomcats, set signingKeys (the same key on every Tomcat); or set "
+                + "trustUnsignedPrincipal=\"true\" if nothing but your Tomcats can write to the memcached nodes.";
+        if (droppedALogin.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, message + " Further dropped logins are logged at DEBUG.");
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, message);
+        }
     }
 
     static byte[] digest(byte[] bytes) {
@@ -110,8 +153,9 @@ final class SessionCodec {
     }
 
     /**
-     * Reads the principal under the same JEP 290 limits as the attributes (these bytes come from memcached, so they
-     * are filtered before any object is built), with Tomcat's own principal class allowed.
+     * Reads the principal under the same limits as the attributes (these bytes come from memcached, so they are
+     * filtered before any object is built, and each object is checked once complete), with Tomcat's own principal
+     * class allowed.
      */
     private static Principal deserializePrincipal(byte[] bytes, ClassLoader loader, ObjectInputFilter classFilter)
             throws IOException {
@@ -119,11 +163,10 @@ final class SessionCodec {
                 && TOMCAT_PRINCIPALS.contains(info.serialClass().getName()) ? ObjectInputFilter.Status.ALLOWED
                 : classFilter.checkInput(info);
         SessionInputFilter filter = new SessionInputFilter(bytes.length, allowTomcat);
-        try (ObjectInputStream objects = new LoaderObjectInputStream(bytes, loader)) {
-            objects.setObjectInputFilter(filter);
+        try (ObjectInputStream objects = new LoaderObjectInputStream(bytes, loader, filter)) {
             Object value = objects.readObject();
             return value instanceof Principal p ? p : null;
-        } catch (InvalidClassException e) {
+        } catch (ObjectStreamException e) { // the filter's rejections, and damaged streams
             if (filter.rejection() != null) {
                 throw new IOException("the deserialization filter rejected the principal: " + filter.rejection(), e);
             }
@@ -133,13 +176,25 @@ final class SessionCodec {
         }
     }
 
-    /** Resolves classes with the web application's loader; Tomcat's principal classes are visible through it. */
+    /**
+     * Resolves classes with the web application's loader (Tomcat's principal classes are visible through it), and
+     * has the filter check every object it completes.
+     */
     private static final class LoaderObjectInputStream extends ObjectInputStream {
         private final ClassLoader loader;
+        private final SessionInputFilter filter;
 
-        LoaderObjectInputStream(byte[] bytes, ClassLoader loader) throws IOException {
+        LoaderObjectInputStream(byte[] bytes, ClassLoader loader, SessionInputFilter filter) throws IOException {
             super(new ByteArrayInputStream(bytes));
             this.loader = loader;
+            this.filter = filter;
+            setObjectInputFilter(filter);
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Object resolveObject(Object object) throws IOException {
+            return filter.checkCompleted(object);
         }
 
         @Override

@@ -92,7 +92,7 @@ final class SessionReplicator {
                     local.confirmedByStore();
                     return local;
                 }
-                return restoreNewer(record, local);
+                return restoreNewer(result, local);
         }
     }
 
@@ -110,7 +110,7 @@ final class SessionReplicator {
         LoadResult result = store.load(local.getIdInternal());
         switch (result.outcome()) {
             case FOUND:
-                return result.record().revision() > local.revision() ? restoreNewer(result.record(), local) : local;
+                return result.record().revision() > local.revision() ? restoreNewer(result, local) : local;
             case ABSENT:
                 if (result.isEnded() && result.endedAtRevision() > local.revision()) {
                     manager.discardLocalCopy(local); // ended on the other Tomcat, which told the listeners
@@ -127,8 +127,8 @@ final class SessionReplicator {
      * local copy must not serve either: its next change would overwrite the newer copy. The request gets no
      * session, and memcached keeps the copy for the Tomcats that can read it.
      */
-    private MemcachedSession restoreNewer(SessionRecord record, MemcachedSession local) {
-        MemcachedSession loaded = restore(record);
+    private MemcachedSession restoreNewer(LoadResult newer, MemcachedSession local) {
+        MemcachedSession loaded = restore(newer.record(), newer.signed());
         if (loaded == null && local != null) {
             manager.discardLocalCopy(local);
         }
@@ -163,7 +163,7 @@ final class SessionReplicator {
         if (!result.isFound()) {
             return null;
         }
-        MemcachedSession loaded = restore(result.record());
+        MemcachedSession loaded = restore(result.record(), result.signed());
         if (loaded != null) {
             LOG.log(System.Logger.Level.DEBUG, name + " - session " + SessionIds.shorten(id)
                     + " was not in this Tomcat; loaded it from memcached");
@@ -203,10 +203,10 @@ final class SessionReplicator {
         }
     }
 
-    private MemcachedSession restore(SessionRecord record) {
+    private MemcachedSession restore(SessionRecord record, boolean signed) {
         SessionPayload payload;
         try {
-            payload = codec.decode(record.payload(), manager.webappClassLoader());
+            payload = codec.decode(record.payload(), manager.webappClassLoader(), signed);
         } catch (IOException | RuntimeException e) {
             warnCodec("cannot read session " + SessionIds.shorten(record.id()) + " revision " + record.revision()
                     + " from memcached (" + e + "); this Tomcat serves no session for it and leaves that copy in "

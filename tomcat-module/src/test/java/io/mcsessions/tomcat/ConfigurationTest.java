@@ -92,7 +92,8 @@ class ConfigurationTest {
         String xml = contextXml(nodes() + "redundancy=\"3\" sticky=\"true\" operationTimeout=\"250\" "
                 + "retryInterval=\"750\" storageKeyPrefix=\"static:shop,context\" requestUriIgnorePattern=\".*\\.png\" "
                 + "lockingMode=\"uriPattern:/cart.*\" sessionBackupAsync=\"true\" maxValueSize=\"4096\" "
-                + "signingKeys=\"first-signing-key-0123456789\" deserializationFilter=\"webapp.only.**;java.**;!*\"");
+                + "signingKeys=\"first-signing-key-0123456789\" deserializationFilter=\"webapp.only.**;java.**;!*\" "
+                + "trustUnsignedPrincipal=\"true\" maxLocalCopies=\"50\"");
         // With a jvmRoute, as sticky setups should have (without one, sticky is warned about at start).
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.with().jvmRoute("r").contextXml(xml).start()) {
             assertTrue(tomcat.context().getState().isAvailable());
@@ -108,6 +109,7 @@ class ConfigurationTest {
             assertEquals(4096, config.getMaxValueSize());
             assertEquals(List.of("first-signing-key-0123456789"), config.getSigningKeyList());
             assertEquals("webapp.only.**;java.**;!*", config.getDeserializationFilter());
+            assertTrue(tomcat.manager().isTrustUnsignedPrincipal());
             assertEquals("1", new SessionClient().get(tomcat, "/count"));
             assertTrue(ours.at(Level.WARNING).isEmpty(), ours.dump());
         }

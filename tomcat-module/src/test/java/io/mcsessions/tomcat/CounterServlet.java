@@ -96,6 +96,10 @@ public class CounterServlet extends HttpServlet {
                 }
                 return String.valueOf(session != null);
             }
+            case "/role": // what a login restored from the session may do
+                return String.valueOf(req.isUserInRole(req.getParameter("name")));
+            case "/user":
+                return req.getUserPrincipal() == null ? "none" : req.getUserPrincipal().getName();
             case "/store":
                 return describeStore(req.getServletContext().getAttribute("io.mcsessions.core.ReplicatedSessionStore"));
             default:

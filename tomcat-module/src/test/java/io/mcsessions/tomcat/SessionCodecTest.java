@@ -2,16 +2,23 @@ package io.mcsessions.tomcat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.core.JavaSessionSerializer;
+import io.mcsessions.testing.SerializationBombs;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.realm.GenericPrincipal;
@@ -54,7 +61,7 @@ class SessionCodecTest {
         SessionCodec filtered = new SessionCodec(new JavaSessionSerializer(APPLICATION_ONLY), APPLICATION_ONLY);
         EVIL_BUILT.set(false);
         IOException rejected = assertThrows(IOException.class,
-                () -> filtered.decode(payload, getClass().getClassLoader()));
+                () -> filtered.decode(payload, getClass().getClassLoader(), true));
         assertTrue(rejected.getMessage().contains("rejected the principal: class " + EvilPrincipal.class.getName()
                 + " is not allowed by deserializationFilter"), rejected.getMessage());
         assertFalse(EVIL_BUILT.get(), "the rejected principal was built");
@@ -64,7 +71,7 @@ class SessionCodecTest {
     void tomcatsOwnPrincipalPassesAFilterThatAllowsOnlyTheApplicationsClasses() throws IOException {
         byte[] payload = encodeWithPrincipal(new GenericPrincipal("alice", List.of("buyer")));
         SessionCodec filtered = new SessionCodec(new JavaSessionSerializer(APPLICATION_ONLY), APPLICATION_ONLY);
-        SessionPayload decoded = filtered.decode(payload, getClass().getClassLoader());
+        SessionPayload decoded = filtered.decode(payload, getClass().getClassLoader(), true);
         assertEquals("alice", decoded.principal().getName());
         assertTrue(((GenericPrincipal) decoded.principal()).hasRole("buyer"));
         assertEquals("FORM", decoded.authType());
@@ -75,7 +82,62 @@ class SessionCodecTest {
     void withoutAFilterThePrincipalStillRoundTrips() throws IOException {
         byte[] payload = encodeWithPrincipal(new EvilPrincipal());
         SessionPayload decoded = new SessionCodec(new JavaSessionSerializer(), null)
-                .decode(payload, getClass().getClassLoader());
+                .decode(payload, getClass().getClassLoader(), true);
         assertEquals("evil", decoded.principal().getName());
+    }
+
+    @Test
+    void theLoginOfAnUnsignedValueIsNeverBuilt() throws IOException {
+        byte[] payload = encodeWithPrincipal(new EvilPrincipal());
+        EVIL_BUILT.set(false);
+        SessionPayload decoded = new SessionCodec(new JavaSessionSerializer(), null)
+                .decode(payload, getClass().getClassLoader(), false);
+        assertNull(decoded.principal());
+        assertNull(decoded.authType());
+        assertEquals("3 items", decoded.attributes().get("cart"), "the rest of the session loads");
+        assertFalse(EVIL_BUILT.get(), "the principal of an unsigned value was deserialized");
+    }
+
+    @Test
+    void trustUnsignedPrincipalRestoresTheLoginOfAnUnsignedValue() throws IOException {
+        byte[] payload = encodeWithPrincipal(new GenericPrincipal("alice", List.of("buyer")));
+        SessionPayload decoded = new SessionCodec(new JavaSessionSerializer(APPLICATION_ONLY), APPLICATION_ONLY, true,
+                "/app").decode(payload, getClass().getClassLoader(), false);
+        assertEquals("alice", decoded.principal().getName());
+        assertEquals("FORM", decoded.authType());
+    }
+
+    @Test
+    void aNestedSetBombInTheAttributesIsRefusedInBoundedTime() throws IOException {
+        byte[] payload = payload(new byte[0], Map.of("bomb", SerializationBombs.nestedHashSets(100)));
+        SessionCodec filtered = new SessionCodec(new JavaSessionSerializer(APPLICATION_ONLY), APPLICATION_ONLY);
+        IOException refused = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(IOException.class,
+                () -> filtered.decode(payload, getClass().getClassLoader(), true)));
+        assertTrue(refused.getMessage().contains("rejected the session: an object expands to more than 1000000 "
+                + "objects"), refused.getMessage());
+    }
+
+    @Test
+    void aNestedSetBombInThePlaceOfThePrincipalIsRefusedInBoundedTime() throws IOException {
+        byte[] principal = SerializationBombs.serialize(SerializationBombs.nestedHashSets(100));
+        byte[] payload = payload(principal, Map.of());
+        SessionCodec filtered = new SessionCodec(new JavaSessionSerializer(APPLICATION_ONLY), APPLICATION_ONLY);
+        IOException refused = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(IOException.class,
+                () -> filtered.decode(payload, getClass().getClassLoader(), true))); // signed: the principal is read
+        assertTrue(refused.getMessage().contains("rejected the principal: an object expands to more than 1000000 "
+                + "objects"), refused.getMessage());
+    }
+
+    /** A payload in the codec's layout with the given principal bytes and attributes. */
+    private static byte[] payload(byte[] principal, Map<String, Object> attributes) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeUTF("FORM");
+            out.writeInt(principal.length);
+            out.write(principal);
+            out.write(new JavaSessionSerializer().serialize(attributes));
+        }
+        return bytes.toByteArray();
     }
 }

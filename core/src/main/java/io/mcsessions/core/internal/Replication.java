@@ -126,7 +126,7 @@ public final class Replication {
         }
         counters.increment(Counter.LOAD_FOUND);
         return LoadResult.found(new SessionRecord(sessionId, e.revision(), e.creationTime(), e.lastAccessedTime(),
-                e.maxInactiveSeconds(), e.payload()));
+                e.maxInactiveSeconds(), e.payload()), signer != null); // with a signer, only verified values parse
     }
 
     /**

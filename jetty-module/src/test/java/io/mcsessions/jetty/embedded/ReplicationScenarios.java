@@ -3,6 +3,7 @@ package io.mcsessions.jetty.embedded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.core.LoadResult;
@@ -13,8 +14,11 @@ import io.mcsessions.core.SessionRecord;
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
 import io.mcsessions.jetty.StoredSessions;
 import io.mcsessions.testing.MemcachedNode;
+import io.mcsessions.testing.SerializationBombs;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
@@ -211,5 +215,28 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
 
         assertTrue(logs.count(Level.WARNING, "class io.mcsessions.jetty.webapp.SessionCounter is not allowed by "
                 + "deserializationFilter") >= 1, logs.dump());
+    }
+
+    @Test
+    void aDeserializationBombUnderTheSessionKeyCostsTheSessionNotTheServer() throws Exception {
+        MemcachedSessionDataStoreFactory strict = sessions();
+        strict.setDeserializationFilter("io.mcsessions.jetty.webapp.*;java.**;!*"); // lets the bomb's classes in
+        JettyInstance a = started(jetty("a").start(strict));
+        assertEquals(1, browser.count(on(a)));
+        String id = browser.sessionId();
+
+        try (ReplicatedSessionStore direct = directStore(a)) {
+            LoadResult stored = direct.load(id);
+            byte[] bomb = StoredSessions.withAttributes(stored.record().payload(),
+                    Map.of("bomb", SerializationBombs.nestedHashSets(100)));
+            SessionRecord planted = new SessionRecord(id, Revisions.next(stored.record().revision()), 0, 0, 60, bomb);
+            assertTrue(direct.save(planted).isStored());
+        }
+
+        int count = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> browser.count(on(a)),
+                "reading the planted session did not end");
+        assertEquals(1, count, "the planted session is dropped and a new one starts");
+        assertTrue(logs.count(Level.WARNING, "cannot be read (an object expands to more than 1000000 objects")
+                >= 1, logs.dump());
     }
 }
