@@ -67,8 +67,9 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         }
         this.nodes = List.copyOf(acquired);
         SessionKeys keys = new SessionKeys(config.getStorageKeyPrefix());
-        this.replication = new Replication(nodes, config.getRedundancy(), config.getOperationTimeout(),
-                config.getMaxValueSize(), keys, counters, name, config.getWriterId(),
+        this.replication = new Replication(nodes, new io.mcsessions.core.internal.ReplicationSettings(
+                config.getRedundancy(), config.getOperationTimeout(), config.getMaxValueSize(), name,
+                config.getWriterId()), keys, counters,
                 config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, System::nanoTime);
         this.maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 io.mcsessions.core.internal.CoreThreads.daemon("mcsessions-maintenance " + name));
