@@ -35,6 +35,12 @@ import java.util.stream.Collectors;
  * <p>Thread-safe. Start with {@link #start(StoreConfig)}, stop with {@link #close()}.
  */
 public final class ReplicatedSessionStore implements AutoCloseable {
+    /**
+     * The servlet context attribute under which the adapters publish a context's running store while it is started
+     * (for status pages, metrics and health): this class's name.
+     */
+    public static final String SERVLET_CONTEXT_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.ReplicatedSessionStore");
     private static final long MAX_CONNECT_WAIT_MILLIS = 2000;
 
