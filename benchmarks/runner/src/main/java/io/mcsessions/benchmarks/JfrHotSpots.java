@@ -17,9 +17,10 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where a benchmark server's CPU and allocation went, from a JFR recording of it (see performance.md, "Running and
  * profiling"): the methods most often on top of the sampled stacks, the methods of the session stores most often
- * anywhere on them, the allocation sites by sampled bytes, and CPU by thread group.
+ * anywhere on them, the samples by thread group, and the allocation sites by sampled bytes. Given the number of
+ * requests served while it recorded, it also divides the allocation by them.
  *
- * <pre>java -cp benchmarks/runner/target/classes io.mcsessions.benchmarks.JfrHotSpots FILE.jfr [TOP]</pre>
+ * <pre>java -cp benchmarks/runner/target/classes io.mcsessions.benchmarks.JfrHotSpots FILE.jfr [TOP [REQUESTS]]</pre>
  */
 public final class JfrHotSpots {
 
@@ -37,16 +38,19 @@ public final class JfrHotSpots {
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        long requests = args.length > 2 ? Long.parseLong(args[2]) : 0;
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         Map<String, Long> allocation = new HashMap<>();
-        Map<String, double[]> threads = new HashMap<>();
+        Map<String, Long> threads = new HashMap<>();
         long samples = 0;
         long allocated = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
             String type = event.getEventType().getName();
             if (type.equals("jdk.ExecutionSample") && event.getStackTrace() != null) {
                 samples++;
+                threads.merge(group(event.getThread("sampledThread") == null ? "?"
+                        : event.getThread("sampledThread").getJavaName()), 1L, Long::sum);
                 List<RecordedFrame> frames = event.getStackTrace().getFrames();
                 if (!frames.isEmpty()) {
                     self.merge(name(frames.get(0)), 1L, Long::sum);
@@ -63,30 +67,17 @@ public final class JfrHotSpots {
                 allocated += weight;
                 String site = event.getClass("objectClass").getName() + " <- " + site(event.getStackTrace());
                 allocation.merge(site, weight, Long::sum);
-            } else if (type.equals("jdk.ThreadCPULoad")) {
-                String thread = group(event.getThread("eventThread") == null ? "?"
-                        : event.getThread("eventThread").getJavaName());
-                double[] load = threads.computeIfAbsent(thread, t -> new double[2]);
-                load[0] += event.getFloat("user") + event.getFloat("system");
-                load[1]++;
             }
         }
-        System.out.printf(Locale.ROOT, "%,d execution samples, %,d bytes allocated (sampled weight)%n%n", samples,
-                allocated);
+        System.out.printf(Locale.ROOT, "%,d execution samples, %,d bytes allocated (sampled weight)%s%n%n", samples,
+                allocated, requests > 0 ? String.format(Locale.ROOT, ", %,d bytes per request", allocated / requests)
+                        : "");
         print("Top of stack (self)", self, samples, top, s -> true);
         print("Session-store code anywhere on the stack (inclusive)", inclusive, samples, top,
                 s -> STORE_CODE.stream().anyMatch(s::startsWith));
         print("Allocation by class <- first frame outside the JDK (sampled bytes)", allocation, allocated, top,
                 s -> true);
-        System.out.println("CPU by thread group (sum of each thread's average share of the machine, 2 cores = 200%)");
-        threads.entrySet().stream().sorted(Comparator.comparingDouble(e -> -e.getValue()[0]))
-                .limit(top).forEach(e -> System.out.printf(Locale.ROOT, "  %6.1f%%  %s%n",
-                        100 * e.getValue()[0] / Math.max(1, maxCount(threads)), e.getKey()));
-    }
-
-    private static double maxCount(Map<String, double[]> threads) {
-        // Every thread reports once per period; the most frequent count is the number of periods.
-        return threads.values().stream().mapToDouble(v -> v[1]).max().orElse(1) / Math.max(1, 1);
+        print("Execution samples by thread group", threads, samples, top, t -> true);
     }
 
     private interface Filter {

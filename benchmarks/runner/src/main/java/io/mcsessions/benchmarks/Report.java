@@ -136,20 +136,21 @@ final class Report {
 
     private void goals(StringBuilder md) {
         Generator g = options.primary();
-        md.append("\n## Goals\n\nMeasured with ").append(g.label())
-                .append(".\n\n| goal | target | measured | met |\n|---|---|---|---|\n");
-        goal(md, "Every request writes: ours sticky async N=2 vs msm sticky async", "≥ 1.00x",
-                results.ratio(Setup.OURS_STICKY_ASYNC, Setup.MSM_STICKY_ASYNC, g, Mix.WRITES), v -> v >= 1.0, "x");
-        goal(md, "Every request writes: ours non-sticky N=2 vs msm non-sticky", "≥ 2.00x",
-                results.ratio(Setup.PAUSED_BASE, Setup.MSM_NONSTICKY, g, Mix.WRITES), v -> v >= 2.0, "x");
-        goal(md, "90% read: ours sticky async N=2 vs in-memory", "≥ 0.80x",
-                results.ratio(Setup.OURS_STICKY_ASYNC, Setup.TOMCAT11_CEILING, g, Mix.READS_90), v -> v >= 0.8,
-                "x (msm sticky async: " + fmtRatio(results.ratio(Setup.MSM_STICKY_ASYNC, Setup.TOMCAT11_CEILING, g,
-                        Mix.READS_90)) + ")");
-        goal(md, "90% read: ours non-sticky N=2 vs in-memory", "≥ 0.30x",
-                results.ratio(Setup.PAUSED_BASE, Setup.TOMCAT11_CEILING, g, Mix.READS_90), v -> v >= 0.3,
-                "x (msm non-sticky: " + fmtRatio(results.ratio(Setup.MSM_NONSTICKY, Setup.TOMCAT11_CEILING, g,
-                        Mix.READS_90)) + ")");
+        md.append("\n## Goals\n\nMeasured with ").append(g.label()).append(". A goal on requests/s is met or not on "
+                + "requests/s, as it is stated; \"by CPU per request\" gives the same ratio from the CPU time a request "
+                + "cost the server, the load generator and memcached together, which does not depend on the share of "
+                + "the two cores each row got while other work ran on the machine.\n\n"
+                + "| goal | target | measured | met |\n|---|---|---|---|\n");
+        throughputGoal(md, "Every request writes: ours sticky async N=2 vs msm sticky async", 1.0,
+                Setup.OURS_STICKY_ASYNC, Setup.MSM_STICKY_ASYNC, Mix.WRITES, "");
+        throughputGoal(md, "Every request writes: ours non-sticky N=2 vs msm non-sticky", 2.0, Setup.PAUSED_BASE,
+                Setup.MSM_NONSTICKY, Mix.WRITES, "");
+        throughputGoal(md, "90% read: ours sticky async N=2 vs in-memory", 0.8, Setup.OURS_STICKY_ASYNC,
+                Setup.TOMCAT11_CEILING, Mix.READS_90, "; msm sticky async: " + fmtRatio(results.ratio(
+                        Setup.MSM_STICKY_ASYNC, Setup.TOMCAT11_CEILING, g, Mix.READS_90)));
+        throughputGoal(md, "90% read: ours non-sticky N=2 vs in-memory", 0.3, Setup.PAUSED_BASE,
+                Setup.TOMCAT11_CEILING, Mix.READS_90, "; msm non-sticky: " + fmtRatio(results.ratio(
+                        Setup.MSM_NONSTICKY, Setup.TOMCAT11_CEILING, g, Mix.READS_90)));
         for (Mix mix : options.mixes()) {
             Optional<Result> ours = results.reported(Setup.OURS_STICKY_ASYNC_N1, g, mix);
             Optional<Result> msm = results.reported(Setup.MSM_STICKY_ASYNC, g, mix);
@@ -164,15 +165,26 @@ final class Report {
                 oursHeap.flatMap(o -> standardHeap.map(s -> o.bytesPerSession() / s.bytesPerSession())),
                 v -> v <= 0.1, oursHeap.flatMap(o -> standardHeap.map(s -> String.format(Locale.ROOT,
                         "x (%,.0f vs %,.0f bytes)", o.bytesPerSession(), s.bytesPerSession()))).orElse("x"));
-        goal(md, "Jetty, every request writes: ours vs jetty-memcached-sessions (NullSessionCache)", "≥ 1.50x",
-                results.ratio("jetty-mcsessions-null", "jetty-memcached-null", g, Mix.WRITES), v -> v >= 1.5, "x");
-        goal(md, "Jetty, every request writes: ours vs jetty-memcached-sessions (DefaultSessionCache)", "≥ 1.50x",
-                results.ratio("jetty-mcsessions-default", "jetty-memcached-default", g, Mix.WRITES), v -> v >= 1.5,
-                "x");
-        goal(md, "Jetty, 90% read: ours (DefaultSessionCache) vs Jetty in memory", "≥ 0.50x",
-                results.ratio("jetty-mcsessions-default", Setup.JETTY_CEILING, g, Mix.READS_90), v -> v >= 0.5, "x");
+        throughputGoal(md, "Jetty, every request writes: ours vs jetty-memcached-sessions (NullSessionCache)", 1.5,
+                "jetty-mcsessions-null", "jetty-memcached-null", Mix.WRITES, "");
+        throughputGoal(md, "Jetty, every request writes: ours vs jetty-memcached-sessions (DefaultSessionCache)", 1.5,
+                "jetty-mcsessions-default", "jetty-memcached-default", Mix.WRITES, "");
+        throughputGoal(md, "Jetty, 90% read: ours (DefaultSessionCache) vs Jetty in memory", 0.5,
+                "jetty-mcsessions-default", Setup.JETTY_CEILING, Mix.READS_90, "");
         pausedGoals(md);
         jmhGoal(md);
+    }
+
+    /**
+     * A goal on requests/s, met or not on them as the goal is stated, with the ratio by CPU per request beside it:
+     * on a shared machine the two rows may have had different shares of the cores.
+     */
+    private void throughputGoal(StringBuilder md, String goal, double target, String setup, String other, Mix mix,
+                                String more) {
+        Generator g = options.primary();
+        Optional<Double> byCpu = results.cpuRatio(setup, other, g, mix);
+        goal(md, goal, String.format(Locale.ROOT, "≥ %.2fx", target), results.ratio(setup, other, g, mix),
+                v -> v >= target, "x (by CPU per request: " + fmtRatio(byCpu) + more + ")");
     }
 
     private void pausedGoals(StringBuilder md) {
@@ -282,18 +294,21 @@ final class Report {
         if (results.all().isEmpty()) {
             return;
         }
-        md.append("\n## What a request costs\n\nCPU time per request over the measured part (µs), the load "
-                + "generator's own included, and memcached operations per request by kind, per generator. "
-                + "\"busy\" is how many of the 2 cores were busy on average (everyone's processes).\n\n"
-                + "| configuration | mix | generator | requests/s | server µs | generator µs | memcached µs | busy "
-                + "| get | set | touch | delete |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("\n## What a request costs\n\nCPU time per request over the measured part (µs): the server "
+                + "JVM's, the load generator's, the three memcached processes' and their total, which does not depend "
+                + "on the share of the cores the run got on a shared machine (requests/s does); memcached operations "
+                + "per request by kind, per generator. \"busy\" is how many of the 2 cores were busy on average "
+                + "(everyone's processes, other users' included).\n\n"
+                + "| configuration | mix | generator | requests/s | server µs | generator µs | memcached µs | total µs "
+                + "| busy | get | set | touch | delete |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Setup setup : Setup.ALL) {
             for (Mix mix : options.mixes()) {
                 for (Generator g : options.generators()) {
                     results.reported(setup.name(), g, mix).ifPresent(r -> md.append(String.format(Locale.ROOT,
-                            "| %s | %s | %s | %,.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+                            "| %s | %s | %s | %,.0f | %.0f | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
                             setup.name(), mix.key(), g.key(), r.requestsPerSecond(), r.serverCpuPerRequest(),
-                            r.clientCpuPerRequest(), r.memcachedCpuPerRequest(), r.machineBusyCores(),
+                            r.clientCpuPerRequest(), r.memcachedCpuPerRequest(), r.totalCpuPerRequest(),
+                            r.machineBusyCores(),
                             r.operationsPerRequest("get"), r.operationsPerRequest("set"),
                             r.operationsPerRequest("touch"), r.operationsPerRequest("delete"))));
                 }

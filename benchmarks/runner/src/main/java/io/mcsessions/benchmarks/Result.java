@@ -31,6 +31,14 @@ record Result(Setup setup, Generator generator, Mix mix, int pass, Measurement l
         return costs.perRequest(costs.memcachedCpuMicros(), load.requests());
     }
 
+    /**
+     * The CPU time one request cost everyone it involved (server, load generator, memcached), in µs. On a machine
+     * shared with other work the requests/s depend on the share of the cores the benchmark got; this does not.
+     */
+    double totalCpuPerRequest() {
+        return serverCpuPerRequest() + clientCpuPerRequest() + memcachedCpuPerRequest();
+    }
+
     /** How many cores were busy on average over the window, everyone's processes included. */
     double machineBusyCores() {
         return costs.seconds() == 0 ? 0 : costs.machineBusyMicros() / 1e6 / costs.seconds();

@@ -44,6 +44,20 @@ final class Results {
         return passes(setup, generator, mix).stream().mapToLong(r -> r.load().errors()).sum();
     }
 
+    /**
+     * How many times cheaper a cell's requests were than another cell's, by the CPU they cost everyone
+     * ({@link Result#totalCpuPerRequest()}): the throughput ratio two configurations would have if each had the
+     * cores to itself.
+     */
+    Optional<Double> cpuRatio(String setup, String other, Generator generator, Mix mix) {
+        Optional<Result> a = reported(setup, generator, mix);
+        Optional<Result> b = reported(other, generator, mix);
+        if (a.isEmpty() || b.isEmpty() || a.get().totalCpuPerRequest() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(b.get().totalCpuPerRequest() / a.get().totalCpuPerRequest());
+    }
+
     /** requests/s of a cell divided by another cell's (same generator and mix), if both ran. */
     Optional<Double> ratio(String setup, String other, Generator generator, Mix mix) {
         Optional<Result> a = reported(setup, generator, mix);

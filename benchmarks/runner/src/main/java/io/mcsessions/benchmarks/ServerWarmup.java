@@ -9,15 +9,17 @@ import java.util.Locale;
  * Brings a new server to its steady state before anything is measured. On this 2-core machine a server's JIT
  * needs from 30 s (msm) to a minute (mcsessions) of load before its CPU per request stops falling: measured from a
  * fresh start for 15 s, mcsessions sticky async used 112 µs per request, and 33 µs four runs later (performance.md,
- * "Why the two harnesses disagreed"). So the server gets the write mix in rounds of {@value #ROUND_SECONDS} s until
- * the server CPU per request of a round is within {@value #SETTLED_PERCENT}% of the round before (CPU per request,
- * not requests/s: other processes on the machine move the latter much more), or the timing's limit is reached.
+ * "Why the two harnesses disagreed"). So the server gets the write mix in rounds of {@value #ROUND_SECONDS} s, at
+ * least {@value #MIN_ROUNDS} of them, until the server CPU per request of the last three rounds spans no more than
+ * {@value #SETTLED_PERCENT}% of their mean (CPU per request, not requests/s: other processes on the machine move the
+ * latter much more; three rounds, because the JIT has plateaus: 93, 80, 65, 67 and then 34 µs), or the timing's
+ * limit is reached.
  */
 final class ServerWarmup {
 
     static final int ROUND_SECONDS = 5;
     static final int SETTLED_PERCENT = 10;
-    private static final int MIN_ROUNDS = 3;
+    static final int MIN_ROUNDS = 6;
 
     private ServerWarmup() {
     }
@@ -30,19 +32,25 @@ final class ServerWarmup {
         }
         Duration round = Duration.ofSeconds(ROUND_SECONDS);
         long rounds = Math.max(1, limit.toSeconds() / ROUND_SECONDS);
-        double previous = Double.NaN;
-        StringBuilder trace = new StringBuilder();
+        List<Double> cpu = new java.util.ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
-            double cpu = perRequest(options, server, ids, sessionsFile, meter, wrk, round);
-            trace.append(trace.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", cpu));
-            boolean settled = r >= MIN_ROUNDS && Math.abs(cpu - previous) <= previous * SETTLED_PERCENT / 100.0;
+            cpu.add(perRequest(options, server, ids, sessionsFile, meter, wrk, round));
+            boolean settled = r >= MIN_ROUNDS && settled(cpu.subList(r - 3, r));
             if (settled || r == rounds) {
-                RunBenchmarks.log("  warm-up: " + r * ROUND_SECONDS + " s, server µs/request per round: " + trace
+                RunBenchmarks.log("  warm-up: " + r * ROUND_SECONDS + " s, server µs/request per round: "
+                        + String.join(", ", cpu.stream().map(c -> String.format(Locale.ROOT, "%.0f", c)).toList())
                         + (settled ? " (settled)" : " (limit reached)"));
                 return;
             }
-            previous = cpu;
         }
+    }
+
+    /** Whether the rounds' CPU per request spans at most {@value #SETTLED_PERCENT}% of its mean (104, 95, 85 does not). */
+    static boolean settled(List<Double> last) {
+        double mean = last.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double span = last.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                - last.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        return mean > 0 && span <= mean * SETTLED_PERCENT / 100.0;
     }
 
     private static double perRequest(RunBenchmarks.Options options, ServerProcess server, List<String> ids,

@@ -104,6 +104,13 @@ class MeasuringTest {
     }
 
     @Test
+    void aServerIsWarmOnlyWhenThreeRoundsInARowCostTheSame() {
+        assertTrue(ServerWarmup.settled(List.of(34.0, 33.0, 35.0)));
+        assertTrue(!ServerWarmup.settled(List.of(104.0, 95.0, 85.0)), "still falling by 10% a round");
+        assertTrue(!ServerWarmup.settled(List.of(65.0, 67.0, 34.0)), "a plateau of the JIT, then the next tier");
+    }
+
+    @Test
     void badOptionsNameTheOptionTheRuleAndTheValue() {
         IllegalArgumentException passes = assertThrows(IllegalArgumentException.class,
                 () -> RunBenchmarks.Options.parse(new String[] {"--passes=0"}));
