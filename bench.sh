@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark (JMH for core, the end-to-end load runs with wrk and with the Java load generator, the
 # heap-per-session runs, the paused-node run) and rewrites docs/BENCHMARKS.md and docs/benchmarks.svg. About
-# 25 minutes on a 2-core machine; run it with nothing else busy.
+# 40 minutes on a 2-core machine; run it with nothing else busy.
 # Options go to the runner: --quick (seconds instead of minutes, report under benchmarks/runner/target),
 # --skip-jmh, --only=setup1,setup2 (or 'paused', 'heap'), --generators=wrk,java, --mixes=writes,reads90,
 # --passes=N, --heap=setup1,setup2, --output=FILE.

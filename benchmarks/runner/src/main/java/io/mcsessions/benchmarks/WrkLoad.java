@@ -15,15 +15,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Load from wrk, the C load generator most users reach for: {@value #THREADS} threads, the same connections,
+ * Load from wrk, the C load generator most users reach for: {@link #THREADS} threads, the same connections,
  * sessions and mix as the Java generator, driven by {@code wrk-sessions.lua}. wrk has no warm-up of its own, so a
  * warm-up run comes first; the measured run is a second wrk process, and its CPU time comes from the shell that
  * waited for it ({@code times}).
  */
 final class WrkLoad {
 
-    /** wrk's threads: one per core of the machine it was measured on. */
-    static final int THREADS = 2;
+    /**
+     * wrk's threads: one per core of the machine it was measured on, as in issue 14. The system property
+     * {@code mcsessions.benchmarks.wrkThreads} changes it, for the experiment in performance.md (32 threads, as
+     * many as the Java generator's).
+     */
+    static final int THREADS = Integer.getInteger("mcsessions.benchmarks.wrkThreads", 2);
 
     private static final Pattern RESULT = Pattern.compile("WRK_RESULT requests=(\\d+) duration_us=(\\d+) "
             + "p50_us=(\\d+) p99_us=(\\d+) p999_us=(\\d+) max_us=(\\d+) connect=(\\d+) read=(\\d+) write=(\\d+) "
