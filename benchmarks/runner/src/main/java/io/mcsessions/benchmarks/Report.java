@@ -114,7 +114,8 @@ final class Report {
                 (`/proc/<pid>/stat`) divided by the requests; **memcached ops/request** is the sum over the three \
                 nodes of memcached's `stats` counters (`cmd_get`, `cmd_set` (also add and cas), `cmd_touch`, \
                 deletes, incr/decr) before and after, divided by the requests. "lost" counts requests that named a \
-                session and found it gone (the servlet's own count, so wrk's runs are checked too).
+                session and found it gone (the servlet's own count, so wrk's runs are checked too; wrk cannot take \
+                the new cookie, so under wrk every later request for a lost session counts again).
                 - Three memcached nodes on 127.0.0.1 (one thread each, flushed between configurations). \
                 mcsessions and msm use their defaults apart from the settings each row names. "× ceiling" divides \
                 a row's requests/s by the in-memory ceiling of the same generator and mix: Tomcat 11's \

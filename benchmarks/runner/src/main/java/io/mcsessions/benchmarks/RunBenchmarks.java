@@ -76,6 +76,7 @@ public final class RunBenchmarks {
             this(quick, timing, output, skipJmh, only, generators, mixes, passes, 1, heapSetups, root);
         }
 
+        /** Reads the command line; long, as one flat branch per option is easier to follow than a table of them. */
         static Options parse(String[] args) {
             Path root = Path.of(System.getProperty(ROOT_PROPERTY, "")).toAbsolutePath().normalize();
             boolean quick = false;
