@@ -48,7 +48,7 @@ class AllNodesDownTest {
                 savedDuringOutage.put(id, revision);
             }
         }
-        assertTrue(store.isDegraded());
+        assertTrue(store.isDegraded(), () -> store.stats().toString());
         assertEquals(LoadResult.Outcome.UNAVAILABLE, store.load("before").outcome(), "unavailable, not absent");
         assertEquals(100, store.stats().pendingWriteBacks());
 
