@@ -229,7 +229,9 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
             LoadResult stored = direct.load(id);
             byte[] bomb = StoredSessions.withAttributes(stored.record().payload(),
                     Map.of("bomb", SerializationBombs.nestedHashSets(100)));
-            SessionRecord planted = new SessionRecord(id, Revisions.next(stored.record().revision()), 0, 0, 60, bomb);
+            long now = System.currentTimeMillis();
+            SessionRecord planted = new SessionRecord(id, Revisions.next(stored.record().revision()), now, now, 60,
+                    bomb);
             assertTrue(direct.save(planted).isStored());
         }
 
