@@ -35,6 +35,12 @@ import java.util.stream.Collectors;
  * <p>Thread-safe. Start with {@link #start(StoreConfig)}, stop with {@link #close()}.
  */
 public final class ReplicatedSessionStore implements AutoCloseable {
+    /**
+     * The servlet context attribute under which the adapters publish a context's running store while it is started
+     * (for status pages, metrics and health): this class's name.
+     */
+    public static final String SERVLET_CONTEXT_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.ReplicatedSessionStore");
     private static final long MAX_CONNECT_WAIT_MILLIS = 2000;
 
@@ -67,8 +73,9 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         }
         this.nodes = List.copyOf(acquired);
         SessionKeys keys = new SessionKeys(config.getStorageKeyPrefix());
-        this.replication = new Replication(nodes, config.getRedundancy(), config.getOperationTimeout(),
-                config.getMaxValueSize(), keys, counters, name, config.getWriterId(),
+        this.replication = new Replication(nodes, new io.mcsessions.core.internal.ReplicationSettings(
+                config.getRedundancy(), config.getOperationTimeout(), config.getMaxValueSize(), name,
+                config.getWriterId()), keys, counters,
                 config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, System::nanoTime);
         this.maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 io.mcsessions.core.internal.CoreThreads.daemon("mcsessions-maintenance " + name));

@@ -109,7 +109,7 @@ class ChaosTest {
             run("sticky without jvmRoute", List.of(
                     DemoTomcat.start("sticky-a", freePort(), nodes, m -> m.setSticky(true)),
                     DemoTomcat.start("sticky-b", freePort(), nodes, m -> m.setSticky(true))),
-                    SHORT_RUN, CLIENTS, this::stickyScript);
+                    SHORT_RUN, CLIENTS, Routing.FIRST, this::stickyScript);
             run("non-sticky, one Tomcat idle while every node restarts", List.of(
                     DemoTomcat.start("busy", freePort(), nodes),
                     DemoTomcat.start("idle", freePort(), sameNodesOwnConnections)),
@@ -136,8 +136,13 @@ class ChaosTest {
     /** Runs the clients against one pair of Tomcats while the script runs, then stops the pair. */
     private void run(String name, List<Instance> tomcats, Duration length, int clientCount, Script script)
             throws Exception {
+        run(name, tomcats, length, clientCount, Routing.ALTERNATE, script);
+    }
+
+    private void run(String name, List<Instance> tomcats, Duration length, int clientCount, Routing first,
+                     Script script) throws Exception {
         setup = name;
-        routing = Routing.ALTERNATE;
+        routing = first;
         running = true;
         startNanos = System.nanoTime();
         timeline.add(String.format("%5.1f s  **%s**: %s and %s", 0.0, name, tomcats.get(0).name(),
@@ -217,7 +222,7 @@ class ChaosTest {
     }
 
     private void stickyScript(List<Instance> tomcats) throws Exception {
-        at(0, "every session on sticky-a", () -> route(Routing.FIRST));
+        event("every session on sticky-a");
         at(4, "sticky-a fails its health check: the balancer moves every session to sticky-b (same ids)",
                 () -> route(Routing.SECOND));
         at(8, "sticky-a is back: every session fails back to it", () -> route(Routing.FIRST));

@@ -99,8 +99,4 @@ final class LocalCopies {
     synchronized void clear() {
         copies.clear();
     }
-
-    int maxCopies() {
-        return maxCopies;
-    }
 }

@@ -60,7 +60,7 @@ import org.eclipse.jetty.util.annotation.Name;
 @ManagedObject("Sessions replicated to N memcached nodes")
 public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     /** The context attribute under which the running {@link ReplicatedSessionStore} is published. */
-    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.SERVLET_CONTEXT_ATTRIBUTE;
 
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
     /** The filter of the attribute stream being read on this thread, to say why it rejected something. */

@@ -92,6 +92,7 @@ final class AdapterSettings {
         set.put("request-uri-ignore-pattern", p.getRequestUriIgnorePattern());
         set.put("locking-mode", p.getLockingMode());
         set.put("lock-wait-timeout", p.getLockWaitTimeout());
+        set.put("trust-unsigned-principal", p.getTrustUnsignedPrincipal());
         set.values().removeIf(v -> v == null);
         return set;
     }

@@ -14,7 +14,7 @@ import org.springframework.web.context.WebApplicationContext;
  */
 public final class ApplicationStore {
     /** The attribute both adapters publish the store under ({@code STORE_ATTRIBUTE} in each). */
-    static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+    static final String STORE_ATTRIBUTE = ReplicatedSessionStore.SERVLET_CONTEXT_ATTRIBUTE;
 
     private final ApplicationContext context;
 

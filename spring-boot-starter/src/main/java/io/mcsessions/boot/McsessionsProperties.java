@@ -93,6 +93,13 @@ public class McsessionsProperties {
     @DurationUnit(ChronoUnit.MILLIS)
     private Duration lockWaitTimeout;
 
+    /**
+     * Tomcat only: restore a login (principal) also from a value that is not signed. Default: false (without
+     * signing-keys, a user who moves to another Tomcat logs in again; anyone who can write to memcached could plant
+     * one otherwise).
+     */
+    private Boolean trustUnsignedPrincipal;
+
     /** Jetty only: names this instance in stored values. Default: Jetty's worker name, else host-pid. */
     private String writerId;
 
@@ -245,6 +252,14 @@ public class McsessionsProperties {
 
     public void setLockWaitTimeout(Duration lockWaitTimeout) {
         this.lockWaitTimeout = lockWaitTimeout;
+    }
+
+    public Boolean getTrustUnsignedPrincipal() {
+        return trustUnsignedPrincipal;
+    }
+
+    public void setTrustUnsignedPrincipal(Boolean trustUnsignedPrincipal) {
+        this.trustUnsignedPrincipal = trustUnsignedPrincipal;
     }
 
     public String getWriterId() {

@@ -43,6 +43,7 @@ public final class TomcatSessionManagers {
         set(p.getLockingMode(), manager::setLockingMode);
         set(millis(p.getLockWaitTimeout()), manager::setLockWaitTimeout);
         set(p.getMaxLocalCopies(), manager::setMaxLocalCopies);
+        set(p.getTrustUnsignedPrincipal(), manager::setTrustUnsignedPrincipal);
         return manager;
     }
 }

@@ -43,7 +43,7 @@ public class MemcachedSessionManager extends ManagerBase {
      * {@code ReplicatedSessionStore}. Set once the manager has started (after {@code contextInitialized}, before
      * filters and servlets are initialised), removed when it stops.
      */
-    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.SERVLET_CONTEXT_ATTRIBUTE;
 
     private final ManagerSettings settings = new ManagerSettings();
     private volatile ReplicatedSessionStore store;

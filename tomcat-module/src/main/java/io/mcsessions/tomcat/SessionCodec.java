@@ -145,13 +145,22 @@ final class SessionCodec {
         }
     }
 
+    /**
+     * SHA-256 of the payload: it tells a changed session from an unchanged one. Cheap where it matters (CPUs with
+     * SHA instructions digest a few KB in a microsecond or two), and no change can go unwritten by a collision, as
+     * a short hash could let it. Looking the algorithm up is what cost (2% of a profile): one instance per thread.
+     */
     static byte[] digest(byte[] bytes) {
+        return SHA_256.get().digest(bytes);
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
+    });
 
     private static byte[] serializePrincipal(Principal principal) {
         if (!(principal instanceof Serializable)) {

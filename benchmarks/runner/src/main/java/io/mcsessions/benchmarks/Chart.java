@@ -2,48 +2,53 @@ package io.mcsessions.benchmarks;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 
-/** A plain SVG bar chart: requests/s and p99 latency per configuration, one colour per container. */
+/**
+ * A plain SVG bar chart: requests/s per configuration, one panel per mix, one colour per container, as one
+ * generator measured them.
+ */
 final class Chart {
 
     private static final int LABEL_WIDTH = 390;
     private static final int PANEL_WIDTH = 300;
-    private static final int GAP = 40;
+    private static final int GAP = 60;
     private static final int ROW = 22;
     private static final int TOP = 50;
 
     private Chart() {
     }
 
-    static String svg(Map<String, Measurement> results) {
-        List<Setup> rows = Setup.ALL.stream().filter(s -> results.containsKey(s.name())).toList();
-        double maxRate = rows.stream().mapToDouble(s -> results.get(s.name()).requestsPerSecond()).max().orElse(1);
-        double maxP99 = rows.stream().mapToDouble(s -> results.get(s.name()).p99Micros() / 1000.0).max().orElse(1);
-        int width = LABEL_WIDTH + 2 * PANEL_WIDTH + GAP + 80;
+    static String svg(Results results, Generator generator, List<Mix> mixes) {
+        List<Setup> rows = Setup.ALL.stream().filter(s -> mixes.stream()
+                .anyMatch(m -> results.reported(s.name(), generator, m).isPresent())).toList();
+        double maxRate = results.all().stream().filter(r -> r.generator() == generator)
+                .mapToDouble(Result::requestsPerSecond).max().orElse(1);
+        int width = LABEL_WIDTH + mixes.size() * (PANEL_WIDTH + GAP) + 40;
         int height = TOP + rows.size() * ROW + 40;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">\n", width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height));
-        svg.append(text(LABEL_WIDTH, 20, "requests/s (higher is better)", "start", true));
-        svg.append(text(LABEL_WIDTH + PANEL_WIDTH + GAP, 20, "p99 latency, ms (lower is better)", "start", true));
+        for (int p = 0; p < mixes.size(); p++) {
+            svg.append(text(LABEL_WIDTH + p * (PANEL_WIDTH + GAP), 20, "requests/s, " + mixes.get(p).label() + " ("
+                    + generator.label() + ")", "start", true));
+        }
         for (int i = 0; i < rows.size(); i++) {
             Setup setup = rows.get(i);
-            Measurement m = results.get(setup.name());
             int y = TOP + i * ROW;
             svg.append(text(LABEL_WIDTH - 8, y + 14, setup.family() + ": " + setup.label(), "end", false));
-            double rate = m.requestsPerSecond();
-            double p99 = m.p99Micros() / 1000.0;
-            int rateWidth = (int) Math.round(PANEL_WIDTH * rate / maxRate);
-            int p99Width = (int) Math.round(PANEL_WIDTH * p99 / maxP99);
-            String colour = colour(setup.family());
-            svg.append(bar(LABEL_WIDTH, y + 3, rateWidth, colour));
-            svg.append(text(LABEL_WIDTH + rateWidth + 4, y + 14, String.format(Locale.ROOT, "%,.0f", rate), "start",
-                    false));
-            int p99X = LABEL_WIDTH + PANEL_WIDTH + GAP;
-            svg.append(bar(p99X, y + 3, p99Width, colour));
-            svg.append(text(p99X + p99Width + 4, y + 14, String.format(Locale.ROOT, "%.1f", p99), "start", false));
+            for (int p = 0; p < mixes.size(); p++) {
+                Optional<Result> result = results.reported(setup.name(), generator, mixes.get(p));
+                if (result.isEmpty()) {
+                    continue;
+                }
+                double rate = result.get().requestsPerSecond();
+                int x = LABEL_WIDTH + p * (PANEL_WIDTH + GAP);
+                int barWidth = (int) Math.round(PANEL_WIDTH * rate / maxRate);
+                svg.append(bar(x, y + 3, barWidth, colour(setup.family())));
+                svg.append(text(x + barWidth + 4, y + 14, String.format(Locale.ROOT, "%,.0f", rate), "start", false));
+            }
         }
         svg.append("</svg>\n");
         return svg.toString();

@@ -10,12 +10,21 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One keep-alive HTTP/1.1 connection that sends {@code GET} with a session cookie and reads the answer: just what
- * the benchmark needs, with no client library in the measured path.
+ * the benchmark needs, with no client library in the measured path. The request has the same headers as wrk's
+ * ({@code Host} and, for a known session, {@code Cookie}).
  */
 final class HttpConnection implements AutoCloseable {
 
-    /** What came back: the status, the session cookie the server set (or null) and the body as a number. */
-    record Response(int status, String setCookie, int counter) {
+    /** What came back: the status, the session cookie the server set (or null) and the body. */
+    record Response(int status, String setCookie, byte[] raw) {
+        /** The body as the counter servlet writes it, a decimal number, or -1 if it is not one. */
+        int counter() {
+            return parseCounter(raw);
+        }
+
+        String body() {
+            return new String(raw, StandardCharsets.UTF_8);
+        }
     }
 
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -23,7 +32,6 @@ final class HttpConnection implements AutoCloseable {
 
     private final String host;
     private final int port;
-    private final String path;
     private final String cookieName;
     private final byte[] buffer = new byte[16 * 1024];
     private Socket socket;
@@ -32,15 +40,14 @@ final class HttpConnection implements AutoCloseable {
     private int position;
     private int limit;
 
-    HttpConnection(String host, int port, String path, String cookieName) {
+    HttpConnection(String host, int port, String cookieName) {
         this.host = host;
         this.port = port;
-        this.path = path;
         this.cookieName = cookieName;
     }
 
-    /** Sends one request (reconnecting first if needed) and reads the whole response. */
-    Response get(String sessionId) throws IOException {
+    /** Sends one request for {@code path} (reconnecting first if needed) and reads the whole response. */
+    Response get(String path, String sessionId) throws IOException {
         if (socket == null) {
             connect();
         }
@@ -58,6 +65,11 @@ final class HttpConnection implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** A request with no cookie, for a page that is no session's business (the server's stats). */
+    Response getText(String path) throws IOException {
+        return get(path, null);
     }
 
     private void connect() throws IOException {
@@ -105,7 +117,7 @@ final class HttpConnection implements AutoCloseable {
         if (closeAfter) {
             close();
         }
-        return new Response(status, setCookie, parseCounter(body));
+        return new Response(status, setCookie, body);
     }
 
     private static int parseCounter(byte[] body) {

@@ -17,7 +17,8 @@ import java.util.List;
  * @param p999Micros    99.9th percentile latency
  * @param maxMicros     slowest request
  * @param errors        requests that failed (I/O error or a status other than 200)
- * @param lostSessions  requests for an existing session that found a new one (counter back at 1)
+ * @param lostSessions  requests for an existing session that found a new one (counter back at 1), as the client
+ *                      saw it (wrk does not read bodies: its runs rely on the server's own count, see {@link Costs})
  * @param firstError    the first failure, for the log, or null
  * @param perSecond     one entry per second of the measured part
  * @param slowest       the slowest requests, slowest first
@@ -25,7 +26,7 @@ import java.util.List;
  * @param events        what was done to the system during the run, and when
  */
 record Measurement(long requests, double seconds, long p50Micros, long p99Micros, long p999Micros, long maxMicros,
-                   long errors, long lostSessions, long creationFailures, String firstError, List<Second> perSecond,
+                   long errors, long lostSessions, String firstError, List<Second> perSecond,
                    List<Request> slowest, List<Request> slow, List<Event> events) {
 
     /** What counts as a slow request: 100 ms. */
@@ -47,30 +48,21 @@ record Measurement(long requests, double seconds, long p50Micros, long p99Micros
         return requests / seconds;
     }
 
-    /**
-     * Of two passes of the same configuration, the faster one; its failures and lost sessions include the other
-     * pass's, so that no failure is hidden by choosing.
-     */
-    static Measurement better(Measurement a, Measurement b) {
-        Measurement faster = b.requestsPerSecond() > a.requestsPerSecond() ? b : a;
-        Measurement other = faster == a ? b : a;
-        return new Measurement(faster.requests, faster.seconds, faster.p50Micros, faster.p99Micros,
-                faster.p999Micros, faster.maxMicros, faster.errors + other.errors,
-                faster.lostSessions + other.lostSessions, faster.creationFailures + other.creationFailures,
-                faster.firstError != null ? faster.firstError : other.firstError, faster.perSecond, faster.slowest,
-                faster.slow, faster.events);
+    /** A run of which only the totals and the percentiles are known (wrk reports no single requests). */
+    static Measurement summary(long requests, double seconds, long p50Micros, long p99Micros, long p999Micros,
+                               long maxMicros, long errors, String firstError) {
+        return new Measurement(requests, seconds, p50Micros, p99Micros, p999Micros, maxMicros, errors, 0, firstError,
+                List.of(), List.of(), List.of(), List.of());
     }
 
     static Measurement of(LoadGenerator.Worker[] workers, Duration measured, List<Event> events, String firstError) {
         int total = 0;
         long errors = 0;
         long lost = 0;
-        long creationFailures = 0;
         for (LoadGenerator.Worker worker : workers) {
             total += worker.recorded;
             errors += worker.errors;
             lost += worker.lostSessions;
-            creationFailures += worker.creationFailures;
         }
         long[] starts = new long[total];
         int[] latencies = new int[total];
@@ -83,7 +75,7 @@ record Measurement(long requests, double seconds, long p50Micros, long p99Micros
         int[] sorted = latencies.clone();
         Arrays.sort(sorted);
 
-        int seconds = (int) Math.ceil(measured.toMillis() / 1000.0);
+        int seconds = Math.max(1, (int) Math.ceil(measured.toMillis() / 1000.0));
         List<List<Integer>> buckets = new ArrayList<>();
         for (int s = 0; s < seconds; s++) {
             buckets.add(new ArrayList<>());
@@ -106,7 +98,7 @@ record Measurement(long requests, double seconds, long p50Micros, long p99Micros
                 .sorted(Comparator.comparingLong(Request::startMicros)).toList();
         return new Measurement(total, measured.toMillis() / 1000.0, percentile(sorted, 0.50),
                 percentile(sorted, 0.99), percentile(sorted, 0.999), total == 0 ? 0 : sorted[total - 1], errors, lost,
-                creationFailures, firstError, List.copyOf(perSecond), slowest, slow, List.copyOf(events));
+                firstError, List.copyOf(perSecond), slowest, slow, List.copyOf(events));
     }
 
     /** Requests that started at or after {@code fromMicros} and took at least {@code thresholdMicros}. */

@@ -75,6 +75,11 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The server JVM's process id, for its CPU time and for jcmd. */
+    long pid() {
+        return process.pid();
+    }
+
     Path log() {
         return log;
     }

@@ -18,6 +18,13 @@ record Setup(String name, String label, String module, String mainClass, String 
     static final String JETTY_CEILING = "jetty-memory";
     /** The setup that is also run with one node paused. */
     static final String PAUSED_BASE = "tomcat11-mcsessions-nonsticky-n2";
+    static final String OURS_STICKY_ASYNC = "tomcat11-mcsessions-sticky-n2-async";
+    static final String OURS_STICKY_ASYNC_N1 = "tomcat11-mcsessions-sticky-n1-async";
+    static final String MSM_STICKY_ASYNC = "msm-sticky-async";
+    static final String MSM_NONSTICKY = "msm-nonsticky";
+    /** The setups whose heap per session the heap run measures. */
+    static final List<String> HEAP_SETUPS = List.of(TOMCAT11_CEILING, PAUSED_BASE, OURS_STICKY_ASYNC, MSM_NONSTICKY,
+            MSM_STICKY_ASYNC);
 
     private static final String TOMCAT = "io.mcsessions.benchmarks.tomcat.TomcatBenchServer";
     private static final String MSM = "io.mcsessions.benchmarks.msm.MsmBenchServer";
@@ -29,6 +36,8 @@ record Setup(String name, String label, String module, String mainClass, String 
             tomcat11("tomcat11-mcsessions-nonsticky-n1", "mcsessions non-sticky, N=1"),
             tomcat11(PAUSED_BASE, "mcsessions non-sticky, N=2"),
             tomcat11("tomcat11-mcsessions-nonsticky-n3", "mcsessions non-sticky, N=3"),
+            tomcat11("tomcat11-mcsessions-sticky-n1-sync", "mcsessions sticky, N=1, sync writes"),
+            tomcat11("tomcat11-mcsessions-sticky-n1-async", "mcsessions sticky, N=1, async writes"),
             tomcat11("tomcat11-mcsessions-sticky-n2-sync", "mcsessions sticky, N=2, sync writes"),
             tomcat11("tomcat11-mcsessions-sticky-n2-async", "mcsessions sticky, N=2, async writes"),
             tomcat9("tomcat9-standard", "Tomcat 9 StandardManager (in memory)"),

@@ -2,6 +2,9 @@ package io.mcsessions.core.internal;
 
 import io.mcsessions.core.NodeAddress;
 import io.mcsessions.core.NodeState;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -23,11 +26,47 @@ public final class NodeHealth {
 
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.NodeHealth");
 
-    /** Immutable state; replaced as a whole on every change. */
+    /** The transitions a node may make; any other is a bug (transition() refuses it). */
+    private static final Map<NodeState, Set<NodeState>> LEGAL = Map.of(
+            NodeState.UP, EnumSet.of(NodeState.DOWN, NodeState.MARKED_DOWN),
+            NodeState.DOWN, EnumSet.of(NodeState.PROBING, NodeState.MARKED_DOWN),
+            NodeState.PROBING, EnumSet.of(NodeState.UP, NodeState.DOWN, NodeState.MARKED_DOWN),
+            NodeState.MARKED_DOWN, EnumSet.of(NodeState.DOWN));
+
+    /**
+     * Everything about the node but its last answer, immutable, replaced as a whole on every change.
+     *
+     * @param state                the state
+     * @param sinceNanos           when it entered the state (back-dated to make a probe due at once)
+     * @param sinceMillis          the same, as wall time, for status pages
+     * @param reason               why it left UP, or the last soft failure while UP
+     * @param softFailures         soft failures in a row while UP
+     * @param lastSoftFailureNanos when the last of them came
+     * @param wentDownNanos        when it last left UP
+     * @param upSinceNanos         when it last came (back) up, or was found reconnected; meaningful if cameUp
+     * @param cameUp               whether it ever came up after being down; until then it was up since first use
+     */
     record Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason, int softFailures,
-                    long lastSoftFailureNanos) {
-        Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason) {
-            this(state, sinceNanos, sinceMillis, reason, 0, 0);
+                    long lastSoftFailureNanos, long wentDownNanos, long upSinceNanos, boolean cameUp) {
+
+        Snapshot enter(NodeState to, long now, String why) {
+            boolean up = to == NodeState.UP;
+            return new Snapshot(to, now, System.currentTimeMillis(), why, 0, 0,
+                    state == NodeState.UP ? now : wentDownNanos, up ? now : upSinceNanos, cameUp || up);
+        }
+
+        Snapshot softFailure(String why, int count, long now) {
+            return new Snapshot(state, sinceNanos, sinceMillis, why, count, now, wentDownNanos, upSinceNanos, cameUp);
+        }
+
+        Snapshot dueSince(long since, String why) {
+            return new Snapshot(state, since, sinceMillis, why, softFailures, lastSoftFailureNanos, wentDownNanos,
+                    upSinceNanos, cameUp);
+        }
+
+        Snapshot reconnectedAt(long now) {
+            return new Snapshot(state, sinceNanos, sinceMillis, reason, softFailures, lastSoftFailureNanos,
+                    wentDownNanos, now, true);
         }
     }
 
@@ -41,13 +80,11 @@ public final class NodeHealth {
     private final LongSupplier nanoClock;
     private final AtomicReference<Snapshot> current;
     private final CopyOnWriteArrayList<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * When the node last answered anything. Outside the snapshot on purpose: it is written on every answer, the
+     * hottest path there is, where a compare-and-swap of a new snapshot would cost an allocation each time.
+     */
     private volatile long lastAnswerNanos;
-    /** When the node last left UP; written only by the thread that won that transition. */
-    private volatile long wentDownNanos;
-    /** When the node last came (back) up; only meaningful once {@link #cameUp} is set. */
-    private volatile long upSinceNanos;
-    /** Whether the node ever came up after being down; until then it has been up since this JVM first used it. */
-    private volatile boolean cameUp;
 
     /** Tells whether the JVM itself stalled since a given time; the JVM-wide monitor unless a test says else. */
     @FunctionalInterface
@@ -68,7 +105,8 @@ public final class NodeHealth {
         this.nanoClock = nanoClock;
         long now = nanoClock.getAsLong();
         this.lastAnswerNanos = now;
-        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, System.currentTimeMillis(), null));
+        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, System.currentTimeMillis(), null, 0, 0,
+                now, now, false));
     }
 
     public NodeAddress node() {
@@ -93,7 +131,8 @@ public final class NodeHealth {
      * meant for it in that time reached it, or was counted as its failure.
      */
     public boolean upContinuouslySince(long sinceNanos) {
-        return isUp() && (!cameUp || upSinceNanos - sinceNanos <= 0);
+        Snapshot s = current.get();
+        return s.state() == NodeState.UP && (!s.cameUp() || s.upSinceNanos() - sinceNanos <= 0);
     }
 
     public void addListener(TransitionListener listener) {
@@ -141,8 +180,7 @@ public final class NodeHealth {
                 if (transition(s, NodeState.DOWN, reason)) {
                     return true;
                 }
-            } else if (current.compareAndSet(s, new Snapshot(NodeState.UP, s.sinceNanos(), s.sinceMillis(),
-                    failure.getMessage(), soft, now))) {
+            } else if (current.compareAndSet(s, s.softFailure(failure.getMessage(), soft, now))) {
                 return false;
             }
         }
@@ -158,9 +196,9 @@ public final class NodeHealth {
      * (empty) or been away. Reads treat it as having come back, as after a transition to up, without one.
      */
     public void reconnected() {
-        if (isUp()) {
-            upSinceNanos = nanoClock.getAsLong();
-            cameUp = true;
+        Snapshot s = current.get();
+        if (s.state() == NodeState.UP) {
+            current.compareAndSet(s, s.reconnectedAt(nanoClock.getAsLong())); // lost to a transition: that says more
         }
     }
 
@@ -179,8 +217,7 @@ public final class NodeHealth {
     public void connectionRestored() {
         Snapshot s = current.get();
         if (s.state() == NodeState.DOWN) {
-            current.compareAndSet(s, new Snapshot(NodeState.DOWN, nanoClock.getAsLong() - retryIntervalNanos,
-                    s.sinceMillis(), s.reason()));
+            current.compareAndSet(s, s.dueSince(nanoClock.getAsLong() - retryIntervalNanos, s.reason()));
         }
     }
 
@@ -241,8 +278,8 @@ public final class NodeHealth {
         Snapshot s = current.get();
         if (s.state() == NodeState.MARKED_DOWN) {
             // Back-date the change so the probe is due at once.
-            Snapshot due = new Snapshot(NodeState.DOWN, nanoClock.getAsLong() - retryIntervalNanos,
-                    System.currentTimeMillis(), "marked up by an operator");
+            Snapshot due = s.enter(NodeState.DOWN, nanoClock.getAsLong(), "marked up by an operator")
+                    .dueSince(nanoClock.getAsLong() - retryIntervalNanos, "marked up by an operator");
             if (current.compareAndSet(s, due)) {
                 LOG.log(System.Logger.Level.INFO, "memcached node {0} was marked up by an operator; probing it now",
                         node.describe());
@@ -252,24 +289,22 @@ public final class NodeHealth {
     }
 
     private boolean transition(Snapshot from, NodeState to, String reason) {
-        long now = nanoClock.getAsLong();
-        if (to == NodeState.UP) {
-            // Before the node shows as up, so no reader takes it for up all along; a lost race only errs early.
-            upSinceNanos = now;
-            cameUp = true;
+        if (!LEGAL.get(from.state()).contains(to)) {
+            throw new IllegalStateException("memcached node " + node.describe() + " cannot go from " + from.state()
+                    + " to " + to);
         }
-        if (!current.compareAndSet(from, new Snapshot(to, now, System.currentTimeMillis(), reason))) {
+        long now = nanoClock.getAsLong();
+        Snapshot next = from.enter(to, now, reason);
+        if (!current.compareAndSet(from, next)) {
             return false;
         }
-        if (from.state() == NodeState.UP) {
-            wentDownNanos = now;
-        }
-        logTransition(from, to, reason, now);
+        logTransition(from, next, reason, now);
         notifyListeners(from.state(), to, reason);
         return true;
     }
 
-    private void logTransition(Snapshot from, NodeState to, String reason, long now) {
+    private void logTransition(Snapshot from, Snapshot next, String reason, long now) {
+        NodeState to = next.state();
         if (to == NodeState.MARKED_DOWN) {
             LOG.log(System.Logger.Level.WARNING, "memcached node {0} was marked down by an operator; "
                     + "its sessions go to the other nodes until it is marked up", node.describe());
@@ -280,7 +315,7 @@ public final class NodeHealth {
         } else if (to == NodeState.UP) {
             LOG.log(System.Logger.Level.INFO, "memcached node {0} is back up after {1} s; it takes its share of "
                     + "sessions again and stale copies on it are repaired when read",
-                    node.describe(), String.format(java.util.Locale.ROOT, "%.1f", (now - wentDownNanos) / 1e9));
+                    node.describe(), String.format(java.util.Locale.ROOT, "%.1f", (now - next.wentDownNanos()) / 1e9));
         } else {
             LOG.log(System.Logger.Level.DEBUG, "memcached node {0}: {1} -> {2} ({3})",
                     node.describe(), from.state(), to, reason);

@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * operation and cancels it on every answer, a contended heap update twice per memcached operation; and whatever
  * else in the JVM uses that timer can hold up our timeouts. Here every timeout value has a first-in-first-out
  * queue, so the oldest operation is always at its head: registering is one lock-free append, an answer costs
- * nothing, and the timer thread only looks at heads. A timeout fires at most {@value #TICK_MILLIS} ms late.
+ * nothing, and the timer thread only looks at heads. It sleeps until the earliest deadline at a head, and at most
+ * {@value #MAX_PARK_MILLIS} ms (an operation with a shorter timeout than all before it is noticed that late at
+ * worst): ticking every few milliseconds showed as 8% of a busy server's samples.
  *
  * <p>A timeout that falls due across a stall of this JVM (a stop-the-world collection, a paused virtual machine)
  * does not fire: the answer may be sitting unread in a socket, or the node was paused along with us and answers
@@ -26,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class OperationTimeouts {
 
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.OperationTimeouts");
-    static final long TICK_MILLIS = 5;
-    private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+    static final long MAX_PARK_MILLIS = 50;
+    private static final long MAX_PARK_NANOS = MAX_PARK_MILLIS * 1_000_000L;
     private static final long IDLE_PARK_NANOS = 1_000_000_000L;
     /** How many more timeouts an operation gets for stalls of this JVM while it waited. */
     static final int MAX_EXTENSIONS = 2;
@@ -77,6 +79,7 @@ public final class OperationTimeouts {
         while (true) {
             boolean pending = false;
             long now = System.nanoTime();
+            long wakeAt = now + MAX_PARK_NANOS;
             for (Map.Entry<Long, Queue<Entry>> timeout : queues.entrySet()) {
                 Queue<Entry> queue = timeout.getValue();
                 for (Entry head = queue.peek(); head != null; head = queue.peek()) {
@@ -92,12 +95,15 @@ public final class OperationTimeouts {
                         }
                     } else {
                         pending = true;
+                        if (head.deadline() - wakeAt < 0) {
+                            wakeAt = head.deadline();
+                        }
                         break;
                     }
                 }
             }
             if (pending) {
-                LockSupport.parkNanos(this, TICK_NANOS);
+                LockSupport.parkNanos(this, Math.max(0, wakeAt - System.nanoTime()));
             } else {
                 idle = true;
                 // An operation registered between the scan and this flag unparks us, or waits one idle period at

@@ -39,8 +39,8 @@ class LockRenewalTest {
         node.firstConnection().get(2, TimeUnit.SECONDS);
         List<StoreNode> nodes = List.of(new StoreNode(address, node));
         SessionKeys keys = new SessionKeys("r:");
-        Replication replication = new Replication(nodes, 1, 500, 1 << 20, keys, new StoreCounters(), "/t", "w",
-                null, clock::get);
+        Replication replication = new Replication(nodes, new ReplicationSettings(1, 500, 1 << 20, "/t", "w"), keys,
+                new StoreCounters(), null, clock::get);
         SessionLocks locks = new SessionLocks(replication, keys, new StoreCounters(), 500, "/t", clock::get,
                 maintenance);
         String lockKey = keys.lockKey("long");

@@ -12,21 +12,21 @@ class ReadThroughTest {
 
     @Test
     void inASteadyStateOnlyTheReplicasAreRead() {
-        assertEquals(2, Replication.readThrough(UP, 2, node -> true));
+        assertEquals(2, ReplicaSet.readThrough(UP, 2, node -> true));
     }
 
     @Test
     void aReplicaThatCameBackRecentlyExtendsTheReadToTheNextSettledNode() {
-        assertEquals(3, Replication.readThrough(UP, 2, node -> !node.equals("a")));
-        assertEquals(3, Replication.readThrough(UP, 2, node -> !node.equals("b")));
-        assertEquals(2, Replication.readThrough(UP, 2, node -> !node.equals("c")), "c is no replica");
-        assertEquals(4, Replication.readThrough(UP, 2, node -> !Set.of("a", "c").contains(node)));
+        assertEquals(3, ReplicaSet.readThrough(UP, 2, node -> !node.equals("a")));
+        assertEquals(3, ReplicaSet.readThrough(UP, 2, node -> !node.equals("b")));
+        assertEquals(2, ReplicaSet.readThrough(UP, 2, node -> !node.equals("c")), "c is no replica");
+        assertEquals(4, ReplicaSet.readThrough(UP, 2, node -> !Set.of("a", "c").contains(node)));
     }
 
     @Test
     void fewerSettledNodesThanCopiesMeansEveryNodeThatIsUp() {
-        assertEquals(5, Replication.readThrough(UP, 3, node -> Set.of("a", "e").contains(node)));
-        assertEquals(5, Replication.readThrough(UP, 2, node -> false));
-        assertEquals(0, Replication.readThrough(List.<String>of(), 2, node -> true));
+        assertEquals(5, ReplicaSet.readThrough(UP, 3, node -> Set.of("a", "e").contains(node)));
+        assertEquals(5, ReplicaSet.readThrough(UP, 2, node -> false));
+        assertEquals(0, ReplicaSet.readThrough(List.<String>of(), 2, node -> true));
     }
 }

@@ -38,7 +38,9 @@ class SharedNodeTest {
         long back = System.nanoTime();
         awaitState(node, NodeState.UP);
         long millis = (System.nanoTime() - back) / 1_000_000;
-        assertTrue(millis <= 200 + 100 + 100, "back after " + millis + " ms");
+        // The library never reconnects: the node comes back because the probe dials it, within the retry interval and
+        // one probe (and some slack for a busy machine).
+        assertTrue(millis <= 200 + 100 + 1_000, "back after " + millis + " ms");
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class StatusServlet extends HttpServlet {
     /** The context attribute under which the Tomcat and Jetty adapters publish their store. */
-    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.class.getName();
+    public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.SERVLET_CONTEXT_ATTRIBUTE;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -2,6 +2,7 @@ package io.mcsessions.benchmarks.jetty;
 
 import io.mcsessions.benchmarks.webapp.CounterServlet;
 import io.mcsessions.benchmarks.webapp.ServerArgs;
+import io.mcsessions.benchmarks.webapp.StatsServlet;
 import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
@@ -77,6 +78,8 @@ public final class JettyBenchServer {
         sessions.setSessionCookie(SESSION_COOKIE);
         sessions.setMaxInactiveInterval((int) MAX_INACTIVE.toSeconds());
         context.addServlet(CounterServlet.class, SERVLET_PATH);
+        context.addServlet(CounterServlet.class, ServerArgs.READ_PATH);
+        context.addServlet(StatsServlet.class, ServerArgs.STATS_PATH);
         server.setHandler(context);
         return server;
     }

@@ -43,6 +43,9 @@ public final class MsmBenchServer {
 
     private static final String CONTEXT_PATH = "/bench";
     private static final String SERVLET_PATH = "/hit";
+    /** The counter servlet's read-only path. */
+    static final String READ_PATH = "/read";
+    private static final String STATS_PATH = "/stats";
     private static final String SESSION_COOKIE = "JSESSIONID";
     private static final int SESSION_TIMEOUT_MINUTES = 30;
 
@@ -121,6 +124,9 @@ public final class MsmBenchServer {
         context.setManager(arguments.setup().createManager(arguments));
         Tomcat.addServlet(context, "counter", new CounterServlet());
         context.addServletMappingDecoded(SERVLET_PATH, "counter");
+        context.addServletMappingDecoded(READ_PATH, "counter");
+        Tomcat.addServlet(context, "stats", new StatsServlet());
+        context.addServletMappingDecoded(STATS_PATH, "stats");
 
         tomcat.start();
         // Tomcat logs a failed bind and carries on; the runner must not see READY for a port nobody serves.

@@ -2,6 +2,7 @@ package io.mcsessions.benchmarks.tomcat;
 
 import io.mcsessions.benchmarks.webapp.CounterServlet;
 import io.mcsessions.benchmarks.webapp.ServerArgs;
+import io.mcsessions.benchmarks.webapp.StatsServlet;
 import io.mcsessions.tomcat.MemcachedSessionManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,9 @@ public final class TomcatBenchServer {
         context.setManager(manager(args));
         Tomcat.addServlet(context, "counter", new CounterServlet());
         context.addServletMappingDecoded(ServerArgs.SERVLET_PATH, "counter");
+        context.addServletMappingDecoded(ServerArgs.READ_PATH, "counter");
+        Tomcat.addServlet(context, "stats", new StatsServlet());
+        context.addServletMappingDecoded(ServerArgs.STATS_PATH, "stats");
 
         ServerArgs.exitWhenStdinCloses(() -> {
             try {

@@ -19,8 +19,12 @@ public record ServerArgs(int port, String setup, String nodes) {
 
     /** Context path of the measured application. */
     public static final String CONTEXT_PATH = "/bench";
-    /** Servlet path of {@link CounterServlet} within it. */
+    /** Servlet path of {@link CounterServlet} within it: the request writes the session. */
     public static final String SERVLET_PATH = "/hit";
+    /** The same servlet at another path: the request only reads the session. */
+    public static final String READ_PATH = "/read";
+    /** Servlet path of {@link StatsServlet}: what the server saw, for the runner. */
+    public static final String STATS_PATH = "/stats";
 
     /** Parses the command line, or exits with a message naming what is wrong. */
     public static ServerArgs parse(String[] args) {
