@@ -58,6 +58,13 @@ jetty.session.mcsessions.memcachedNodes=n1:localhost:11211
 ## Classes session attributes may contain, as a JEP 290 pattern, e.g. com.shop.**;java.base/*;!*
 #jetty.session.mcsessions.deserializationFilter=
 
+## How session attributes are serialized: java (Jetty's format) or kryo (Kryo 5, in lib/mcsessions).
+#jetty.session.mcsessions.serializer=java
+
+## Only attributes whose whole name matches this regular expression are written to memcached (msm's
+## sessionAttributeFilter); the others stay in the instance's session cache.
+#jetty.session.mcsessions.sessionAttributeFilter=
+
 ## Largest serialized session written to memcached, in bytes (match memcached's -I).
 #jetty.session.mcsessions.maxValueSize=1048576
 

@@ -96,6 +96,10 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
     @Override
     public Map<String, Object> deserialize(byte[] payload, ClassLoader classLoader) throws IOException {
+        if (StoreConfig.KRYO_SERIALIZER.equals(PayloadFormats.formatOf(payload, 0, payload.length))) {
+            throw new IOException("the session was written with serializer=kryo, and this instance reads Java "
+                    + "serialization only (serializer=java): set the same serializer on every instance");
+        }
         SessionInputFilter filter = new SessionInputFilter(payload.length, classFilter);
         try (ObjectInputStream objects = new ClassLoaderObjectInputStream(new ByteArrayInputStream(payload),
                 classLoader, filter)) {

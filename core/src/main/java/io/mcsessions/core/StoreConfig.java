@@ -27,6 +27,10 @@ public final class StoreConfig {
     public static final int DEFAULT_MAX_VALUE_SIZE = 1024 * 1024;
     /** Default {@link #setStorageKeyPrefix(String) storageKeyPrefix}. */
     public static final String DEFAULT_STORAGE_KEY_PREFIX = "mcs:";
+    /** {@link #setSerializer(String) serializer} for Java serialization, the default. */
+    public static final String JAVA_SERIALIZER = "java";
+    /** {@link #setSerializer(String) serializer} for Kryo 5 (needs {@code com.esotericsoftware:kryo} 5.x). */
+    public static final String KRYO_SERIALIZER = "kryo";
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]+]");
@@ -49,6 +53,8 @@ public final class StoreConfig {
     private String password;
     private String signingKeys;
     private String deserializationFilter;
+    private String serializer = JAVA_SERIALIZER;
+    private String sessionAttributeFilter;
     private String storeName = "mcsessions";
     private String writerId;
 
@@ -58,6 +64,7 @@ public final class StoreConfig {
     private Pattern lockingUriPattern;
     private List<String> parsedSigningKeys = List.of();
     private java.io.ObjectInputFilter classFilter;
+    private Pattern sessionAttributePattern;
 
     /** Kind of concurrency control for non-sticky sessions, parsed from {@code lockingMode}. */
     public enum Locking {
@@ -164,6 +171,26 @@ public final class StoreConfig {
         this.deserializationFilter = deserializationFilter;
     }
 
+    /**
+     * How session attributes are serialized: {@code java} (default) or {@code kryo} (Kryo 5, for users of
+     * memcached-session-manager's Kryo transcoder; needs {@code com.esotericsoftware:kryo} 5.x on the class path).
+     * Either way the same limits, {@code deserializationFilter} and signing apply; see {@link KryoSessionSerializer}.
+     */
+    public void setSerializer(String serializer) {
+        checkNotSealed();
+        this.serializer = serializer;
+    }
+
+    /**
+     * Which session attributes are written to memcached, as a regular expression that the whole attribute name must
+     * match (memcached-session-manager's {@code sessionAttributeFilter}, e.g. {@code ^(userName|cart)$}). Attributes
+     * that do not match stay in the container that set them. Unset: every attribute that serializes is written.
+     */
+    public void setSessionAttributeFilter(String sessionAttributeFilter) {
+        checkNotSealed();
+        this.sessionAttributeFilter = sessionAttributeFilter;
+    }
+
     /** Name that starts this store's log lines, e.g. the context path; default {@code mcsessions}. */
     public void setStoreName(String storeName) {
         checkNotSealed();
@@ -203,6 +230,8 @@ public final class StoreConfig {
         parseLockingMode();
         parseSigningKeys();
         parseDeserializationFilter();
+        parseSerializer();
+        sessionAttributePattern = compile("sessionAttributeFilter", sessionAttributeFilter);
         if ((username == null) != (password == null)) {
             throw new ConfigurationException("username and password must be set together, but only "
                     + (username == null ? "password" : "username") + " was set");
@@ -338,6 +367,34 @@ public final class StoreConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("deserializationFilter must be a JEP 290 filter pattern (e.g. "
                     + "com.shop.**;java.**;!*), but was " + quote(deserializationFilter) + ": " + e.getMessage());
+        }
+    }
+
+    private void parseSerializer() {
+        String name = serializer == null || serializer.isBlank() ? JAVA_SERIALIZER
+                : serializer.trim().toLowerCase(Locale.ROOT);
+        if (!name.equals(JAVA_SERIALIZER) && !name.equals(KRYO_SERIALIZER)) {
+            throw new ConfigurationException("serializer must be java or kryo, but was " + quote(serializer));
+        }
+        if (name.equals(KRYO_SERIALIZER) && !kryoAvailable()) {
+            throw new ConfigurationException("serializer kryo needs Kryo 5 (com.esotericsoftware:kryo 5.x, with "
+                    + "objenesis, minlog and reflectasm) on the class path beside mcsessions-core, but it was not found; "
+                    + "add it, or set serializer to java");
+        }
+        serializer = name;
+    }
+
+    /**
+     * Whether Kryo 5 can be loaded beside this class: its {@code Pool} exists in Kryo 5 only. By name, so that this
+     * class never links to Kryo (the Tomcat drop-in jars relocate the name along with the classes).
+     */
+    private static boolean kryoAvailable() {
+        try {
+            Class.forName("com.esotericsoftware.kryo.util.Pool", false, StoreConfig.class.getClassLoader());
+            Class.forName("org.objenesis.strategy.StdInstantiatorStrategy", false, StoreConfig.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -477,6 +534,27 @@ public final class StoreConfig {
     public java.io.ObjectInputFilter getClassFilter() {
         checkSealed();
         return classFilter;
+    }
+
+    /** The serializer's name: after {@link #validate()}, {@link #JAVA_SERIALIZER} or {@link #KRYO_SERIALIZER}. */
+    public String getSerializer() {
+        return serializer;
+    }
+
+    public String getSessionAttributeFilter() {
+        return sessionAttributeFilter;
+    }
+
+    /** The compiled {@code sessionAttributeFilter}, or null when every attribute is written. */
+    public Pattern getSessionAttributePattern() {
+        checkSealed();
+        return sessionAttributePattern;
+    }
+
+    /** Whether an attribute of this name is written to memcached ({@code sessionAttributeFilter}). */
+    public boolean storesAttribute(String name) {
+        checkSealed();
+        return sessionAttributePattern == null || sessionAttributePattern.matcher(name).matches();
     }
 
     public String getStoreName() {

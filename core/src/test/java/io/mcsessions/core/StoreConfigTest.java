@@ -117,6 +117,27 @@ class StoreConfigTest {
     }
 
     @Test
+    void serializerAndSessionAttributeFilterAreCheckedAtStart() {
+        assertEquals("serializer must be java or kryo, but was 'xml'", failure(c -> c.setSerializer("xml")));
+        assertTrue(failure(c -> c.setSessionAttributeFilter("(cart")).startsWith(
+                "sessionAttributeFilter must be a valid regular expression, but was '(cart'"));
+
+        StoreConfig kryo = nodes("localhost:11211");
+        kryo.setSerializer(" Kryo ");
+        kryo.setSessionAttributeFilter("cart|user");
+        kryo.validate();
+        assertEquals(StoreConfig.KRYO_SERIALIZER, kryo.getSerializer());
+        assertTrue(SessionSerializer.forConfig(kryo) instanceof KryoSessionSerializer);
+        assertTrue(kryo.storesAttribute("cart"));
+        assertTrue(!kryo.storesAttribute("cartTotal"), "the whole name must match, as in msm");
+
+        StoreConfig defaults = nodes("localhost:11211").validate();
+        assertEquals(StoreConfig.JAVA_SERIALIZER, defaults.getSerializer());
+        assertTrue(SessionSerializer.forConfig(defaults) instanceof JavaSessionSerializer);
+        assertTrue(defaults.storesAttribute("anything"));
+    }
+
+    @Test
     void lockingModesParse() {
         StoreConfig all = nodes("n1:h:1");
         all.setLockingMode("all");

@@ -7,6 +7,7 @@ import io.mcsessions.core.StorageKeyPrefixes;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
+import io.mcsessions.core.SessionSerializer;
 import io.mcsessions.core.StoreConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,10 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,6 +70,10 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     private final MemcachedSessionDataStoreFactory.Settings settings;
     private volatile SessionCopies copies;
     private volatile ObjectInputFilter classFilter;
+    /** serializer="kryo": writes and reads the attributes; null for Jetty's own format (serializer="java"). */
+    private volatile SessionSerializer kryo;
+    /** sessionAttributeFilter: the names of the attributes written; null for all. */
+    private volatile Pattern storedAttributes;
     private volatile String name = "mcsessions";
     private volatile int expiryMarginSeconds;
     private final AtomicLong lastUnreadableWarning =
@@ -96,6 +105,9 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         expiryMarginSeconds = Math.max(0, getSavePeriodSec()) + 2 * scavengeIntervalSeconds();
         ReplicatedSessionStore store = ReplicatedSessionStore.start(config); // a bad setting fails the context here
         classFilter = store.config().getClassFilter();
+        kryo = StoreConfig.KRYO_SERIALIZER.equals(store.config().getSerializer())
+                ? SessionSerializer.forConfig(store.config()) : null;
+        storedAttributes = store.config().getSessionAttributePattern();
         copies = new SessionCopies(store, settings.maxLocalCopies());
         try {
             super.doStart();
@@ -238,8 +250,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             if (webapp != null) {
                 thread.setContextClassLoader(webapp); // Jetty resolves webapp classes with the thread's loader
             }
-            deserializeAttributes(data, new ByteArrayInputStream(record.payload(), header.attributesOffset(),
-                    header.attributesLength()));
+            readAttributes(data, record.payload(), header, webapp);
             data.clean();
             return data;
         } catch (Exception e) {
@@ -252,6 +263,29 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             READING.remove();
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * Jetty's format (serializer="java") through Jetty's own reader; Kryo's through the Kryo serializer. A store set
+     * to Kryo still reads what Jetty's format wrote before the switch; one set to Java names the setting instead of
+     * failing on the Kryo bytes.
+     */
+    private void readAttributes(MemcachedSessionData data, byte[] payload, SessionDataCodec.Header header,
+                                ClassLoader webapp) throws Exception {
+        int offset = header.attributesOffset();
+        int length = header.attributesLength();
+        if (!StoreConfig.KRYO_SERIALIZER.equals(SessionSerializer.formatOf(payload, offset, length))) {
+            deserializeAttributes(data, new ByteArrayInputStream(payload, offset, length));
+            return;
+        }
+        SessionSerializer reader = kryo;
+        if (reader == null) {
+            throw new IOException("the session was written with serializer=kryo, and this instance reads Jetty's "
+                    + "format only (serializer=java): set the same serializer on every instance");
+        }
+        Map<String, Object> attributes = reader.deserialize(Arrays.copyOfRange(payload, offset, offset + length),
+                webapp != null ? webapp : Thread.currentThread().getContextClassLoader());
+        data.putAllAttributes(attributes);
     }
 
     /**
@@ -269,6 +303,16 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     }
 
     private byte[] serializedAttributes(SessionData data) throws Exception {
+        SessionData stored = storedAttributes == null ? data : StoredAttributes.of(data, storedAttributes);
+        SessionSerializer writer = kryo;
+        if (writer != null) {
+            return writer.serialize(new TreeMap<>(stored.getAllAttributes())); // leaves out what does not serialize
+        }
+        return javaAttributes(stored);
+    }
+
+    /** Jetty's format, byte for byte as Jetty's own store writes it. */
+    private byte[] javaAttributes(SessionData data) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try {
             serializeAttributes(data, bytes);

@@ -37,6 +37,8 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
     private String password;
     private String signingKeys;
     private String deserializationFilter;
+    private String serializer = StoreConfig.JAVA_SERIALIZER;
+    private String sessionAttributeFilter;
     private String writerId;
     private int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
     private boolean logToSlf4j = true;
@@ -171,6 +173,35 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
         return deserializationFilter;
     }
 
+    /**
+     * How session attributes are serialized: {@code java} (default: Jetty's own attribute format) or {@code kryo}
+     * (Kryo 5; needs {@code com.esotericsoftware:kryo} 5.x, which the jetty-base's {@code lib/mcsessions} holds). The
+     * same limits, {@code deserializationFilter} and signing apply to both; either reads what the other wrote before
+     * a switch only if it is {@code kryo}.
+     */
+    public void setSerializer(String serializer) {
+        this.serializer = serializer;
+    }
+
+    @ManagedAttribute("how session attributes are serialized: java or kryo")
+    public String getSerializer() {
+        return serializer;
+    }
+
+    /**
+     * Which session attributes are written to memcached: a regular expression that the whole attribute name must
+     * match (memcached-session-manager's {@code sessionAttributeFilter}); the others stay in the instance's session
+     * cache only. Unset: every attribute.
+     */
+    public void setSessionAttributeFilter(String sessionAttributeFilter) {
+        this.sessionAttributeFilter = sessionAttributeFilter;
+    }
+
+    @ManagedAttribute("names of the session attributes written to memcached (regular expression)")
+    public String getSessionAttributeFilter() {
+        return sessionAttributeFilter;
+    }
+
     /** Names this instance in stored values; default the session id manager's worker name, else host-pid. */
     public void setWriterId(String writerId) {
         this.writerId = writerId;
@@ -208,15 +239,15 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
     /** The settings as they are now, for one store. */
     Settings settings() {
         return new Settings(memcachedNodes, redundancy, operationTimeout, retryInterval, storageKeyPrefix,
-                sessionBackupAsync, maxValueSize, username, password, signingKeys, deserializationFilter, writerId,
-                maxLocalCopies, logToSlf4j);
+                sessionBackupAsync, maxValueSize, username, password, signingKeys, deserializationFilter, serializer,
+                sessionAttributeFilter, writerId, maxLocalCopies, logToSlf4j);
     }
 
     /** A snapshot of a factory's settings: a store keeps its own, whatever the factory is told later. */
     record Settings(String memcachedNodes, Integer redundancy, long operationTimeout, long retryInterval,
                     String storageKeyPrefix, boolean sessionBackupAsync, int maxValueSize, String username,
-                    String password, String signingKeys, String deserializationFilter, String writerId,
-                    int maxLocalCopies, boolean logToSlf4j) {
+                    String password, String signingKeys, String deserializationFilter, String serializer,
+                    String sessionAttributeFilter, String writerId, int maxLocalCopies, boolean logToSlf4j) {
 
         /** A fresh, unvalidated core configuration; the store adds what depends on its context. */
         StoreConfig newStoreConfig() {
@@ -233,6 +264,8 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
             config.setPassword(password);
             config.setSigningKeys(signingKeys);
             config.setDeserializationFilter(deserializationFilter);
+            config.setSerializer(serializer);
+            config.setSessionAttributeFilter(sessionAttributeFilter);
             config.setWriterId(writerId);
             return config;
         }

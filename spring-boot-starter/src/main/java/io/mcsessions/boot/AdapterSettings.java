@@ -63,6 +63,8 @@ final class AdapterSettings {
         set(p.getPassword(), config::setPassword);
         set(p.getSigningKeys(), config::setSigningKeys);
         set(p.getDeserializationFilter(), config::setDeserializationFilter);
+        set(p.getSerializer(), config::setSerializer);
+        set(p.getSessionAttributeFilter(), config::setSessionAttributeFilter);
         if (tomcat) {
             set(p.getRequestUriIgnorePattern(), config::setRequestUriIgnorePattern);
             // msm's "auto" is Tomcat's to translate (to "all", with a warning)

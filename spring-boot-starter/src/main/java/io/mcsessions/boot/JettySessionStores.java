@@ -61,6 +61,8 @@ public final class JettySessionStores {
         set(p.getPassword(), factory::setPassword);
         set(p.getSigningKeys(), factory::setSigningKeys);
         set(p.getDeserializationFilter(), factory::setDeserializationFilter);
+        set(p.getSerializer(), factory::setSerializer);
+        set(p.getSessionAttributeFilter(), factory::setSessionAttributeFilter);
         set(p.getWriterId(), factory::setWriterId);
         set(p.getMaxLocalCopies(), factory::setMaxLocalCopies);
         set(p.getLogToSlf4j(), factory::setLogToSlf4j);

@@ -71,6 +71,18 @@ public class McsessionsProperties {
     /** JEP 290 pattern of the classes session attributes may contain, e.g. com.shop.**;java.base/*;!*. */
     private String deserializationFilter;
 
+    /**
+     * How session attributes are serialized: java or kryo (Kryo 5; add com.esotericsoftware:kryo 5.x). Default:
+     * java.
+     */
+    private String serializer;
+
+    /**
+     * A regular expression the whole attribute name must match for the attribute to be written to memcached (msm's
+     * sessionAttributeFilter); the others stay in the instance that set them. Unset: every attribute.
+     */
+    private String sessionAttributeFilter;
+
     /** Tomcat only: a regular expression; requests whose URI matches it neither load nor save the session. */
     private String requestUriIgnorePattern;
 
@@ -200,6 +212,22 @@ public class McsessionsProperties {
 
     public void setDeserializationFilter(String deserializationFilter) {
         this.deserializationFilter = deserializationFilter;
+    }
+
+    public String getSerializer() {
+        return serializer;
+    }
+
+    public void setSerializer(String serializer) {
+        this.serializer = serializer;
+    }
+
+    public String getSessionAttributeFilter() {
+        return sessionAttributeFilter;
+    }
+
+    public void setSessionAttributeFilter(String sessionAttributeFilter) {
+        this.sessionAttributeFilter = sessionAttributeFilter;
     }
 
     public String getRequestUriIgnorePattern() {

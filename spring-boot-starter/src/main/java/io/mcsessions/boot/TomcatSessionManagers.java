@@ -37,6 +37,8 @@ public final class TomcatSessionManagers {
         set(p.getPassword(), manager::setPassword);
         set(p.getSigningKeys(), manager::setSigningKeys);
         set(p.getDeserializationFilter(), manager::setDeserializationFilter);
+        set(p.getSerializer(), manager::setSerializer);
+        set(p.getSessionAttributeFilter(), manager::setSessionAttributeFilter);
         set(p.getRequestUriIgnorePattern(), manager::setRequestUriIgnorePattern);
         set(p.getLockingMode(), manager::setLockingMode);
         set(millis(p.getLockWaitTimeout()), manager::setLockWaitTimeout);

@@ -37,6 +37,15 @@ class BadSettingsFailTheStartTest {
     }
 
     @Test
+    void anUnknownSerializerOrABadAttributeFilterFailsTheStart() {
+        String serializer = startFailure("--mcsessions.serializer=xml");
+        assertTrue(serializer.contains("serializer must be java or kryo, but was 'xml'"), serializer);
+        String filter = startFailure("--mcsessions.session-attribute-filter=(cart");
+        assertTrue(filter.contains("sessionAttributeFilter must be a valid regular expression, but was '(cart'"),
+                filter);
+    }
+
+    @Test
     void aValueThatIsNotADurationFailsTheStartNamingTheProperty() {
         String message = startFailure("--mcsessions.retry-interval=soon");
         assertTrue(message.contains("mcsessions.retry-interval") && message.contains("soon"), message);

@@ -32,7 +32,7 @@ class StarterPropertiesTest {
     /** memcached-session-manager attributes the Tomcat manager accepts and ignores, with a warning naming each. */
     private static final Set<String> MSM_ONLY = Set.of("failoverNodes", "memcachedProtocol", "transcoderFactoryClass",
             "copyCollectionsForSerialization", "customConverter", "enableStatistics", "enabled", "backupThreadCount",
-            "sessionBackupTimeout", "sessionAttributeFilter");
+            "sessionBackupTimeout");
 
     @Test
     void everyAdapterSettingHasAProperty() throws IOException {

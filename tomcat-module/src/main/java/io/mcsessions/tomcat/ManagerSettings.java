@@ -27,16 +27,18 @@ final class ManagerSettings {
                     + "'redundancy' nodes and read from whichever answer, so no node is kept for failover only; "
                     + "list the failover nodes in memcachedNodes"),
             Map.entry("memcachedProtocol", "mcsessions always speaks memcached's binary protocol"),
-            Map.entry("transcoderFactoryClass", "sessions are serialized with Java serialization, resolving classes "
-                    + "with the web application's class loader"),
+            Map.entry("transcoderFactoryClass", "sessions are serialized with Java serialization (serializer=\"java\"); "
+                    + "for msm's Kryo transcoder set serializer=\"kryo\""),
             Map.entry("copyCollectionsForSerialization", "attributes are copied before serialization anyway; "
                     + "the live session is never changed"),
             Map.entry("customConverter", "sessions are serialized with Java serialization"),
             Map.entry("enableStatistics", "statistics are always kept; see the io.mcsessions:type=SessionStore MBean"),
             Map.entry("enabled", "the manager is always enabled; remove the Manager element to turn it off"),
             Map.entry("backupThreadCount", "writes are asynchronous per node and need no thread pool"),
-            Map.entry("sessionBackupTimeout", "operationTimeout bounds every write"),
-            Map.entry("sessionAttributeFilter", "every serializable attribute is stored"));
+            Map.entry("sessionBackupTimeout", "operationTimeout bounds every write"));
+
+    /** msm's Kryo transcoder factory, which serializer="kryo" replaces. */
+    static final String MSM_KRYO_TRANSCODER = "de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory";
 
     String memcachedNodes;
     Integer redundancy;
@@ -55,6 +57,10 @@ final class ManagerSettings {
     String password;
     String signingKeys;
     String deserializationFilter;
+    String serializer;
+    String sessionAttributeFilter;
+    /** msm's transcoderFactoryClass named its Kryo transcoder and no serializer was set: use Kryo, say so once. */
+    boolean kryoFromMsm;
     boolean trustUnsignedPrincipal;
     private final Map<String, String> unsupported = new LinkedHashMap<>();
     /** Numeric attributes whose context.xml value was not a number, by name; they fail the start. */
@@ -92,6 +98,11 @@ final class ManagerSettings {
         unsupported.forEach((attribute, value) -> LOG.log(System.Logger.Level.WARNING, storeName + " - msm attribute "
                 + attribute + "=\"" + value + "\" is not supported by mcsessions and is ignored: "
                 + INSTEAD.get(attribute)));
+        if (kryoFromMsm && serializer == null) {
+            LOG.log(System.Logger.Level.INFO, storeName + " - msm attribute transcoderFactoryClass=\""
+                    + MSM_KRYO_TRANSCODER + "\" is read as serializer=\"kryo\": sessions are written with Kryo 5 in "
+                    + "mcsessions' own format (msm's stored sessions are not read). Set serializer=\"kryo\" instead");
+        }
         if (isAutoLocking()) {
             LOG.log(System.Logger.Level.WARNING, storeName + " - lockingMode=\"auto\" (msm) is not supported; "
                     + "mcsessions locks every request instead (lockingMode=\"all\"), which never loses an update");
@@ -126,6 +137,9 @@ final class ManagerSettings {
         config.setPassword(password);
         config.setSigningKeys(signingKeys);
         config.setDeserializationFilter(deserializationFilter);
+        config.setSerializer(serializer != null ? serializer
+                : kryoFromMsm ? StoreConfig.KRYO_SERIALIZER : StoreConfig.JAVA_SERIALIZER);
+        config.setSessionAttributeFilter(sessionAttributeFilter);
         if (jvmRoute != null && !jvmRoute.isBlank()) {
             config.setWriterId(jvmRoute);
         }

@@ -1,9 +1,9 @@
 package io.mcsessions.tomcat;
 
 import io.mcsessions.core.ConfigurationException;
-import io.mcsessions.core.JavaSessionSerializer;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.SessionRecord;
+import io.mcsessions.core.SessionSerializer;
 import io.mcsessions.core.StoreConfig;
 import java.io.IOException;
 import java.time.Duration;
@@ -169,6 +169,31 @@ public class MemcachedSessionManager extends ManagerBase {
     }
 
     /**
+     * How session attributes are serialized: {@code java} (default) or {@code kryo} (Kryo 5, for applications that
+     * used msm's Kryo transcoder; the -all jar bundles it). The same limits, {@code deserializationFilter} and
+     * signing apply to both.
+     */
+    public void setSerializer(String serializer) {
+        settings.serializer = serializer;
+    }
+
+    public String getSerializer() {
+        return settings.serializer == null ? "java" : settings.serializer;
+    }
+
+    /**
+     * msm's {@code sessionAttributeFilter}: a regular expression that the whole name of an attribute must match for it
+     * to be written to memcached (e.g. {@code ^(userName|cart)$}); the others stay in this Tomcat's session only.
+     */
+    public void setSessionAttributeFilter(String sessionAttributeFilter) {
+        settings.sessionAttributeFilter = sessionAttributeFilter;
+    }
+
+    public String getSessionAttributeFilter() {
+        return settings.sessionAttributeFilter;
+    }
+
+    /**
      * Whether a login (Tomcat's principal, with its roles) is restored from a session value in memcached that was
      * not signed; default false: a login is restored only from a value signed with {@code signingKeys}, since
      * anyone who can write to memcached can plant a session with any login in it. Set it only when nothing but
@@ -202,9 +227,16 @@ public class MemcachedSessionManager extends ManagerBase {
         settings.unsupported("memcachedProtocol", value);
     }
 
-    /** msm's {@code transcoderFactoryClass}: accepted and ignored with a warning (Java serialization). */
+    /**
+     * msm's {@code transcoderFactoryClass}: its Kryo transcoder ({@code ...serializer.kryo.KryoTranscoderFactory}) is
+     * read as {@code serializer="kryo"} (with an INFO at start); any other is ignored with a warning.
+     */
     public void setTranscoderFactoryClass(String value) {
-        settings.unsupported("transcoderFactoryClass", value);
+        if (value != null && value.trim().equals(ManagerSettings.MSM_KRYO_TRANSCODER)) {
+            settings.kryoFromMsm = true;
+        } else {
+            settings.unsupported("transcoderFactoryClass", value);
+        }
     }
 
     /** msm's {@code copyCollectionsForSerialization}: accepted and ignored with a warning. */
@@ -237,11 +269,6 @@ public class MemcachedSessionManager extends ManagerBase {
         settings.unsupported("sessionBackupTimeout", value);
     }
 
-    /** msm's {@code sessionAttributeFilter}: accepted and ignored with a warning. */
-    public void setSessionAttributeFilter(String value) {
-        settings.unsupported("sessionAttributeFilter", value);
-    }
-
     @Override
     public String getName() {
         return NAME;
@@ -272,8 +299,9 @@ public class MemcachedSessionManager extends ManagerBase {
         stopping = false;
         localCopies = settings.sticky ? null : new LocalCopies(settings.maxLocalCopies);
         store = ReplicatedSessionStore.start(candidate);
-        replicator = new SessionReplicator(this, store, new SessionCodec(JavaSessionSerializer.forConfig(candidate),
-                candidate.getClassFilter(), settings.trustUnsignedPrincipal, storeName),
+        replicator = new SessionReplicator(this, store, new SessionCodec(SessionSerializer.forConfig(candidate),
+                candidate.getClassFilter(), settings.trustUnsignedPrincipal, storeName,
+                candidate.getSessionAttributePattern()),
                 candidate.isSessionBackupAsync());
         valve = new SessionReplicationValve(new RequestBracket(this, store, replicator,
                 Duration.ofMillis(settings.lockWaitTimeout)));

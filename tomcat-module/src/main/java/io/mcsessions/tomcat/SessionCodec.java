@@ -19,6 +19,7 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 
 /**
  * Turns a Tomcat session into the payload core stores, and back.
@@ -45,12 +46,14 @@ final class SessionCodec {
     private final ObjectInputFilter classFilter;
     private final boolean trustUnsignedPrincipal;
     private final String storeName;
+    /** {@code sessionAttributeFilter}: the names of the attributes written to memcached; null: all. */
+    private final Pattern storedAttributes;
     /** Set once a login has been dropped: the first is a WARNING, the rest are DEBUG (one state, one warning). */
     private final AtomicBoolean droppedALogin = new AtomicBoolean();
 
     /** A codec that restores logins from signed values only, for tests. */
     SessionCodec(SessionSerializer serializer, ObjectInputFilter classFilter) {
-        this(serializer, classFilter, false, "mcsessions");
+        this(serializer, classFilter, false, "mcsessions", null);
     }
 
     /**
@@ -59,9 +62,11 @@ final class SessionCodec {
      *                               principal; Tomcat's own principal classes are always allowed
      * @param trustUnsignedPrincipal whether a login is restored from a value that was not signed as well
      * @param storeName              starts the log lines
+     * @param storedAttributes       {@code sessionAttributeFilter}: which attribute names are written (null: all)
      */
     SessionCodec(SessionSerializer serializer, ObjectInputFilter classFilter, boolean trustUnsignedPrincipal,
-                 String storeName) {
+                 String storeName, Pattern storedAttributes) {
+        this.storedAttributes = storedAttributes;
         this.serializer = serializer;
         this.classFilter = classFilter;
         this.trustUnsignedPrincipal = trustUnsignedPrincipal;
@@ -81,10 +86,21 @@ final class SessionCodec {
             byte[] principal = serializePrincipal(session.principalInternal());
             data.writeInt(principal.length);
             data.write(principal);
-            data.write(serializer.serialize(session.attributeSnapshot()));
+            data.write(serializer.serialize(storedAttributes(session.attributeSnapshot())));
         }
         byte[] bytes = out.toByteArray();
         return new Encoded(bytes, digest(bytes));
+    }
+
+    /**
+     * The attributes {@code sessionAttributeFilter} lets through (msm's semantics: the whole name must match). The
+     * others stay in this Tomcat's session, and do not count as a change: the digest is of what is written.
+     */
+    private Map<String, Object> storedAttributes(Map<String, Object> attributes) {
+        if (storedAttributes != null) {
+            attributes.keySet().removeIf(name -> !storedAttributes.matcher(name).matches());
+        }
+        return attributes;
     }
 
     /**

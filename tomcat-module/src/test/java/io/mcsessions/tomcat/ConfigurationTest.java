@@ -50,6 +50,8 @@ class ConfigurationTest {
         "operationTimeout=\"300ms\"      |operationTimeout must be a whole number of milliseconds, but was '300ms'",
         "username=\"shop\"               |username and password must be set together, but only username was set",
         "signingKeys=\"short\"           |signingKeys must each be at least 16 characters, but key 1 has 5",
+        "serializer=\"xml\"              |serializer must be java or kryo, but was 'xml'",
+        "sessionAttributeFilter=\"(cart\"|sessionAttributeFilter must be a valid regular expression, but was '(cart'",
     })
     void badValueFailsTheContextStartNamingAttributeRuleAndValue(String attribute, String message) throws Exception {
         assertStartFails(contextXml(nodes() + attribute), message);
@@ -118,7 +120,7 @@ class ConfigurationTest {
     @Test
     void unsupportedMsmAttributesStartTheContextAndAreNamedInOneWarningEach() throws Exception {
         String xml = contextXml(nodes() + "failoverNodes=\"n3\" "
-                + "transcoderFactoryClass=\"de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory\" "
+                + "transcoderFactoryClass=\"de.javakaffee.web.msm.serializer.javolution.JavolutionTranscoderFactory\" "
                 + "lockingMode=\"auto\"");
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.with().contextXml(xml).start()) {
             assertTrue(tomcat.context().getState().isAvailable());
@@ -128,10 +130,23 @@ class ConfigurationTest {
             assertEquals(1, ours.count(Level.WARNING, "msm attribute failoverNodes=\"n3\" is not supported by "
                     + "mcsessions and is ignored: every node in memcachedNodes is a replica here"), ours.dump());
             assertEquals(1, ours.count(Level.WARNING, "msm attribute transcoderFactoryClass=\"de.javakaffee.web.msm."
-                    + "serializer.kryo.KryoTranscoderFactory\" is not supported by mcsessions and is ignored: "
-                    + "sessions are serialized with Java serialization"), ours.dump());
+                    + "serializer.javolution.JavolutionTranscoderFactory\" is not supported by mcsessions and is "
+                    + "ignored: sessions are serialized with Java serialization"), ours.dump());
             assertEquals(1, ours.count(Level.WARNING, "lockingMode=\"auto\" (msm) is not supported"), ours.dump());
             assertTrue(warnings.stream().allMatch(w -> w.startsWith("/app - ")), ours.dump());
+        }
+    }
+
+    @Test
+    void msmsKryoTranscoderIsReadAsSerializerKryo() throws Exception {
+        String xml = contextXml(nodes()
+                + "transcoderFactoryClass=\"de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory\"");
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.with().contextXml(xml).start()) {
+            assertEquals(StoreConfig.KRYO_SERIALIZER, tomcat.manager().store().config().getSerializer());
+            assertEquals("1", new SessionClient().get(tomcat, "/count"));
+            assertTrue(ours.at(Level.WARNING).isEmpty(), ours.dump());
+            assertEquals(1, ours.count(Level.INFO, "transcoderFactoryClass=\"de.javakaffee.web.msm.serializer.kryo."
+                    + "KryoTranscoderFactory\" is read as serializer=\"kryo\""), ours.dump());
         }
     }
 }

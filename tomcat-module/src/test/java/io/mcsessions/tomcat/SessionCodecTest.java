@@ -102,7 +102,7 @@ class SessionCodecTest {
     void trustUnsignedPrincipalRestoresTheLoginOfAnUnsignedValue() throws IOException {
         byte[] payload = encodeWithPrincipal(new GenericPrincipal("alice", List.of("buyer")));
         SessionPayload decoded = new SessionCodec(new JavaSessionSerializer(APPLICATION_ONLY), APPLICATION_ONLY, true,
-                "/app").decode(payload, getClass().getClassLoader(), false);
+                "/app", null).decode(payload, getClass().getClassLoader(), false);
         assertEquals("alice", decoded.principal().getName());
         assertEquals("FORM", decoded.authType());
     }

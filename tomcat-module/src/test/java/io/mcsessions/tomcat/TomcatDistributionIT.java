@@ -39,6 +39,10 @@ class TomcatDistributionIT {
     }
 
     private void startTwoTomcats(String extraNodes, long retryInterval) throws IOException {
+        startTwoTomcats(extraNodes, retryInterval, "");
+    }
+
+    private void startTwoTomcats(String extraNodes, long retryInterval, String moreAttributes) throws IOException {
         Path home = Path.of(System.getProperty("mcsessions.tomcatHome"));
         Path allJar = Path.of(System.getProperty("mcsessions.allJar"));
         assertTrue(Files.isRegularFile(home.resolve("bin/bootstrap.jar")), "no Tomcat distribution at " + home);
@@ -49,7 +53,7 @@ class TomcatDistributionIT {
         Path classes = webappClasses(work.resolve("webapp-classes"));
         String manager = "<Manager className=\"io.mcsessions.tomcat.MemcachedSessionManager\" memcachedNodes=\""
                 + cluster.nodesString() + extraNodes + "\" redundancy=\"2\" sticky=\"false\" "
-                + "operationTimeout=\"300\" retryInterval=\"" + retryInterval + "\"/>";
+                + "operationTimeout=\"300\" retryInterval=\"" + retryInterval + "\" " + moreAttributes + "/>";
         a = new CatalinaBase(home, Files.createDirectories(work.resolve("base-a")), allJar, classes, manager);
         b = new CatalinaBase(home, Files.createDirectories(work.resolve("base-b")), allJar, classes, manager);
         a.start();
@@ -282,6 +286,20 @@ class TomcatDistributionIT {
             }
             assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("net/spy/")), "unrelocated spymemcached");
             assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("org/apache/")), "Tomcat classes in the jar");
+        }
+    }
+
+    @Test
+    void twoRealTomcatsShareSessionsWrittenWithTheBundledKryo() throws IOException {
+        // msm's Kryo users copy one jar: Kryo, Objenesis, MinLog and ReflectASM are in it, relocated.
+        startTwoTomcats("", 500, "serializer=\"kryo\" sessionAttributeFilter=\"counter\"");
+        alternate(10);
+        assertTrue(a.logs().contains("session store started"), a.logs());
+        try (JarFile jar = new JarFile(System.getProperty("mcsessions.allJar"))) {
+            assertTrue(jar.getEntry("io/mcsessions/shaded/com/esotericsoftware/kryo/Kryo.class") != null);
+            assertTrue(jar.getEntry("io/mcsessions/shaded/org/objenesis/Objenesis.class") != null);
+            assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("com/esotericsoftware/")
+                    || e.getName().startsWith("org/objenesis/")), "unrelocated Kryo");
         }
     }
 }

@@ -11,6 +11,8 @@ import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SessionRecord;
+import io.mcsessions.core.SessionSerializer;
+import io.mcsessions.core.StoreConfig;
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
 import io.mcsessions.jetty.StoredSessions;
 import io.mcsessions.testing.MemcachedNode;
@@ -63,6 +65,38 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         assertTrue(stored.expiry() >= stored.accessed() + 120_000, stored::toString);
         assertTrue(stored.lastSaved() >= before, "lastSaved is stored: " + stored);
         assertTrue(stored.attributesLength() > 0, stored::toString);
+    }
+
+    @Test
+    void kryoSessionsAreSharedAndAttributesTheFilterDoesNotNameStayLocal() throws Exception {
+        JettyInstance a = started(jetty("a").start(kryo()));
+        JettyInstance b = started(jetty("b").start(kryo()));
+
+        for (int expected = 1; expected <= 6; expected++) {
+            assertEquals(expected, browser.count(on(expected % 2 == 1 ? a : b)));
+        }
+        Browser.Answer answer = browser.get(b.uri("action=unserializable")); // sets "local-only"
+        assertEquals("7", answer.values().get("count"), answer::toString);
+        assertEquals("webapp", answer.values().get("loader"), "Kryo read the webapp's class with its loader");
+        Browser.Answer elsewhere = browser.get(a.uri("action=read"));
+        assertEquals("7", elsewhere.values().get("count"), elsewhere::toString);
+        assertEquals("false", elsewhere.values().get("localOnly"), "sessionAttributeFilter=counter keeps it out");
+
+        try (ReplicatedSessionStore direct = directStore(a)) {
+            byte[] payload = direct.load(browser.sessionId()).record().payload();
+            StoredSessions.Metadata stored = StoredSessions.read(payload);
+            int offset = payload.length - stored.attributesLength();
+            assertEquals(StoreConfig.KRYO_SERIALIZER,
+                    SessionSerializer.formatOf(payload, offset, stored.attributesLength()));
+        }
+        assertTrue(logs.messages(Level.WARNING).stream().allMatch(m -> m.contains("are not signed")), logs.dump());
+    }
+
+    private MemcachedSessionDataStoreFactory kryo() {
+        MemcachedSessionDataStoreFactory factory = sessions();
+        factory.setSerializer("kryo");
+        factory.setSessionAttributeFilter("counter");
+        return factory;
     }
 
     @Test
