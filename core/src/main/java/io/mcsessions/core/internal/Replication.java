@@ -48,11 +48,6 @@ public final class Replication {
         this.oversizedValues = new RateLimitedLog(Logs.logger("io.mcsessions.core.Replication"), 60_000, nanoClock);
     }
 
-    /** The nodes that hold the key's copies now: the first N of its preference list that are up. */
-    List<StoreNode> replicasFor(String key) {
-        return replicas.replicasFor(key);
-    }
-
     /** The nodes that hold the key's lock (see {@link ReplicaSet#lockNodes}). */
     List<SharedNode> lockNodes(String key) {
         return replicas.lockNodes(key);

@@ -20,12 +20,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Session locks in memcached: {@code add} of the session's lock key, with a random token, on the session's
- * first replica (so every instance asks the same node), expiring by itself if its holder dies. For a while after
- * the node list changed at run time the first replica of the old list and the one of the new list are locked
- * both, all or none, so that instances that have applied the change and instances that have not yet exclude each
- * other. Releasing deletes
+ * first replica (so every instance asks the same node), expiring by itself if its holder dies. Releasing deletes
  * the key only while it still holds our token (compare-and-swap), so a lock that expired and was taken by
  * another request is not released by us.
+ *
+ * <p>For a while after the node list changed at run time, the first replica of the old list and the one of the
+ * new list are both locked, all or none, so that an instance that has applied the change and one that has not yet
+ * exclude each other.
  *
  * <p>Releasing never waits: containers release a lock when a write completes, on the thread that completes it,
  * which is a node's IO thread or the timeout thread. Waiting there for the release's own answer, which only that
