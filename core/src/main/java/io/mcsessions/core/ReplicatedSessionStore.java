@@ -9,17 +9,15 @@ import io.mcsessions.core.internal.RateLimitedLog;
 import io.mcsessions.core.internal.Replication;
 import io.mcsessions.core.internal.SessionKeys;
 import io.mcsessions.core.internal.SessionLocks;
-import io.mcsessions.core.internal.SharedNode;
 import io.mcsessions.core.internal.StoreCounters;
 import io.mcsessions.core.internal.StoreNode;
+import io.mcsessions.core.internal.StoreNodes;
 import io.mcsessions.core.internal.WriteBack;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -42,12 +40,10 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     public static final String SERVLET_CONTEXT_ATTRIBUTE = ReplicatedSessionStore.class.getName();
 
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.ReplicatedSessionStore");
-    private static final long MAX_CONNECT_WAIT_MILLIS = 2000;
 
     private final StoreConfig config;
     private final String name;
-    private final NodeRegistry registry;
-    private final List<StoreNode> nodes;
+    private final StoreNodes storeNodes;
     private final Replication replication;
     private final SessionLocks locks;
     private final WriteBack writeBack;
@@ -64,14 +60,9 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     private ReplicatedSessionStore(StoreConfig config, NodeRegistry registry) {
         this.config = config.validate();
         this.name = config.getStoreName();
-        this.registry = registry;
-        NodeSettings settings = new NodeSettings(config.getOperationTimeout(), config.getRetryInterval(),
-                config.getUsername(), config.getPassword());
-        List<StoreNode> acquired = new ArrayList<>();
-        for (NodeAddress address : config.getNodes()) {
-            acquired.add(new StoreNode(address, registry.acquire(address, settings)));
-        }
-        this.nodes = List.copyOf(acquired);
+        this.storeNodes = new StoreNodes(registry, new NodeSettings(config.getOperationTimeout(),
+                config.getRetryInterval(), config.getUsername(), config.getPassword()), name, healthListener);
+        List<StoreNode> nodes = storeNodes.acquire(config.getNodes());
         SessionKeys keys = new SessionKeys(config.getStorageKeyPrefix());
         this.replication = new Replication(nodes, new io.mcsessions.core.internal.ReplicationSettings(
                 config.getRedundancy(), config.getOperationTimeout(), config.getMaxValueSize(), name,
@@ -85,9 +76,6 @@ public final class ReplicatedSessionStore implements AutoCloseable {
                 config.getRetryInterval(), System::currentTimeMillis);
         this.accessKeeper = new io.mcsessions.core.internal.AccessKeeper(replication::refreshAccess,
                 System::currentTimeMillis, name, maintenance);
-        for (StoreNode node : nodes) {
-            node.shared().health().addListener(healthListener);
-        }
     }
 
     /**
@@ -103,11 +91,15 @@ public final class ReplicatedSessionStore implements AutoCloseable {
 
     static ReplicatedSessionStore start(StoreConfig config, NodeRegistry registry) {
         ReplicatedSessionStore store = new ReplicatedSessionStore(Objects.requireNonNull(config, "config"), registry);
-        store.awaitFirstConnections();
+        store.storeNodes.start(store.replication, store.maintenance, (type, message) -> {
+            store.publish(type, null, message);
+            store.updateDegraded();
+        });
         store.updateDegraded();
+        List<StoreNode> nodes = store.replication.currentNodes();
         LOG.log(System.Logger.Level.INFO, "{0} - session store started: {1} memcached nodes ({2}), {3} copies per "
-                + "session, operation timeout {4} ms, retry interval {5} ms", store.name, String.valueOf(store.nodes.size()),
-                store.nodes.stream().map(n -> n.address().describe()).collect(Collectors.joining(", ")),
+                + "session, operation timeout {4} ms, retry interval {5} ms", store.name, String.valueOf(nodes.size()),
+                StoreNodes.describe(nodes),
                 String.valueOf(config.getRedundancy()), String.valueOf(config.getOperationTimeout()),
                 String.valueOf(config.getRetryInterval()));
         if (!config.isSigning()) {
@@ -120,29 +112,66 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         return store;
     }
 
-    private void awaitFirstConnections() {
-        long wait = Math.min(config.getOperationTimeout(), MAX_CONNECT_WAIT_MILLIS);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
-        for (StoreNode node : nodes) {
-            try {
-                node.shared().firstConnection().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                node.shared().health().unreachableAtStart("no connection within " + wait + " ms at start");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     /** The store's name, as its log lines start. */
     public String name() {
         return name;
     }
 
-    /** The validated, sealed configuration. */
+    /**
+     * The validated, sealed configuration the store started with. The node list may have changed since (see
+     * {@link #setMemcachedNodes}); {@link #memcachedNodes()} and {@link #nodes()} tell the nodes in use.
+     */
     public StoreConfig config() {
         return config;
+    }
+
+    /**
+     * Applies a new node list without a restart and without losing sessions, in {@code memcachedNodes}' syntax
+     * ({@code n1:host1:11211,n2:host2:11211}). Placement is by node id: keep the ids of the nodes that stay.
+     *
+     * <p>New nodes are connected (waiting as at start) and take their share at once: every write from now on goes
+     * to the new list's replicas. For the settle window (the longest session timeout this store has written, at
+     * least 30 minutes and at most 24 hours) the replaced list is still consulted: reads ask its replicas as well
+     * and repair the newest copy onto the new ones, writes go to both, and locks are taken on both. So sessions
+     * move to their new nodes as they are used, instances that apply the change a little later (or earlier) still
+     * read the newest copy, and a removed node is still read until the window ends; then its connection is closed.
+     * A session nobody used for the whole window has expired. Apply the same list to every instance within the
+     * window. Redundancy stays as configured.
+     *
+     * @throws ConfigurationException when the list is invalid (the message names the rule and the value), or when
+     *                                it has fewer nodes than {@code redundancy}; the store goes on with its nodes
+     * @throws IllegalStateException  when the store is closed
+     */
+    public void setMemcachedNodes(String memcachedNodes) {
+        List<NodeAddress> parsed = StoreConfig.parseNodes(memcachedNodes);
+        if (parsed.size() < config.getRedundancy()) {
+            throw new ConfigurationException("memcachedNodes must name at least as many nodes as redundancy ("
+                    + config.getRedundancy() + "), but " + memcachedNodes.trim() + " names " + parsed.size());
+        }
+        storeNodes.change(parsed, memcachedNodes.trim());
+    }
+
+    /** The node list in use, in {@code memcachedNodes}' syntax ({@code n1:host1:11211,n2:host2:11211}). */
+    public String memcachedNodes() {
+        return replication.currentNodes().stream().map(n -> n.address().id().equals(n.address().address())
+                ? n.address().address() : n.address().id() + ":" + n.address().address())
+                .collect(Collectors.joining(","));
+    }
+
+    /**
+     * Nodes a node list change removed that are still consulted until the settle window ends (see
+     * {@link #setMemcachedNodes}); empty otherwise.
+     */
+    public List<NodeStatus> retiringNodes() {
+        return replication.retiringNodes().stream().map(n -> n.shared().status(n.address())).toList();
+    }
+
+    /**
+     * Ends the settle window of replaced node lists now, and releases the nodes only they named once operations in
+     * flight have finished. For tests, which cannot wait half an hour.
+     */
+    CompletableFuture<Void> completeNodeChanges() {
+        return storeNodes.completeChanges();
     }
 
     /**
@@ -266,9 +295,9 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         return degraded.get();
     }
 
-    /** Every configured node with its health and counters. */
+    /** Every node of the node list in use with its health and counters. */
     public List<NodeStatus> nodes() {
-        return nodes.stream().map(n -> n.shared().status(n.address())).toList();
+        return replication.currentNodes().stream().map(n -> n.shared().status(n.address())).toList();
     }
 
     /** A snapshot of counters and node states. */
@@ -276,7 +305,10 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         return new StoreStats(name, isDegraded(), counters.snapshot(), nodes(), writeBack.size());
     }
 
-    /** Takes a node out of service for the whole JVM until {@link #markNodeUp(String)}. */
+    /**
+     * Takes a node out of service for the whole JVM until {@link #markNodeUp(String)}. Also a node that a node list
+     * change removed and that is still consulted ({@link #retiringNodes()}).
+     */
     public void markNodeDown(String nodeId) {
         node(nodeId).shared().health().markDown();
     }
@@ -287,6 +319,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     }
 
     private StoreNode node(String nodeId) {
+        List<StoreNode> nodes = replication.consultedNodes();
         return nodes.stream().filter(n -> n.address().id().equals(nodeId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no memcached node has the id '" + nodeId
                         + "'; the nodes are " + nodes.stream().map(n -> n.address().id()).toList()));
@@ -301,8 +334,8 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     }
 
     private void onNodeTransition(NodeHealth health, NodeState from, NodeState to, String reason) {
-        NodeAddress address = nodes.stream().filter(n -> n.shared().health() == health).map(StoreNode::address)
-                .findFirst().orElse(health.node());
+        NodeAddress address = replication.consultedNodes().stream().filter(n -> n.shared().health() == health)
+                .map(StoreNode::address).findFirst().orElse(health.node());
         if (to == NodeState.UP) {
             publish(StoreEvent.Type.NODE_UP, address, "memcached node " + address.describe() + " is back up");
             writeBack.flushSoon();
@@ -313,7 +346,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     }
 
     private void updateDegraded() {
-        boolean noneUp = nodes.stream().noneMatch(n -> n.shared().isUp());
+        boolean noneUp = replication.consultedNodes().stream().noneMatch(n -> n.shared().isUp());
         if (noneUp && degraded.compareAndSet(false, true)) {
             String message = name + " - no memcached node is reachable: sessions are kept in this container only, "
                     + "and are written to memcached again when a node returns";
@@ -355,10 +388,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         maintenance.shutdownNow();
         accessKeeper.flush(config.getOperationTimeout() * 2);
         writeBack.close();
-        for (StoreNode node : nodes) {
-            node.shared().health().removeListener(healthListener);
-            registry.release(node.shared());
-        }
+        storeNodes.close();
         LOG.log(System.Logger.Level.INFO, "{0} - session store stopped", name);
     }
 }

@@ -216,9 +216,8 @@ public final class StoreConfig {
         nodes = parseNodes(memcachedNodes);
         if (redundancy == null) {
             redundancy = Math.min(2, nodes.size());
-        } else if (redundancy < 1 || redundancy > nodes.size()) {
-            throw new ConfigurationException("redundancy must be between 1 and the number of nodes ("
-                    + nodes.size() + "), but was " + redundancy);
+        } else {
+            checkRedundancy(redundancy, nodes.size());
         }
         requirePositive("operationTimeout", operationTimeout);
         requirePositive("retryInterval", retryInterval);
@@ -246,7 +245,16 @@ public final class StoreConfig {
         return this;
     }
 
-    private static List<NodeAddress> parseNodes(String value) {
+    /** Also checks a node list given at run time ({@link ReplicatedSessionStore#setMemcachedNodes}). */
+    static void checkRedundancy(int redundancy, int nodeCount) {
+        if (redundancy < 1 || redundancy > nodeCount) {
+            throw new ConfigurationException("redundancy must be between 1 and the number of nodes ("
+                    + nodeCount + "), but was " + redundancy);
+        }
+    }
+
+    /** Parses {@code memcachedNodes}; also a node list given at run time. */
+    static List<NodeAddress> parseNodes(String value) {
         if (value == null || value.isBlank()) {
             throw new ConfigurationException("memcachedNodes must name at least one node as id:host:port "
                     + "(e.g. n1:10.0.0.1:11211,n2:10.0.0.2:11211), but was " + quote(value));

@@ -20,6 +20,13 @@ public record StoreEvent(Type type, String store, NodeAddress node, String messa
         /** No node is reachable: sessions live only in the container. */
         DEGRADED,
         /** A node is reachable again after the store was degraded. */
-        RECOVERED
+        RECOVERED,
+        /**
+         * A new node list is in use ({@link ReplicatedSessionStore#setMemcachedNodes}); the replaced one is still
+         * consulted for a while.
+         */
+        NODES_CHANGED,
+        /** The nodes a node list change removed are no longer consulted, and their connections are closed. */
+        NODES_RELEASED
     }
 }

@@ -56,6 +56,21 @@ class SessionStoreMetricsTest {
     }
 
     @Test
+    void aNodeAddedAtRunTimeGetsItsMeters() {
+        ReplicatedSessionStore store = stores.start(cluster.node(0).id() + ":" + cluster.node(0).address() + ","
+                + cluster.node(1).id() + ":" + cluster.node(1).address(), 2);
+        new SessionStoreMetrics(store).bindTo(registry);
+        assertTrue(registry.find("mcsessions.node.state").tag("node", "n3").gauges().isEmpty());
+
+        store.setMemcachedNodes(cluster.nodesString());
+
+        assertEquals(1, registry.get("mcsessions.node.state").tag("node", "n3").tag("state", "up").gauge().value());
+        store.save(record("s1", Revisions.next(0)));
+        assertEquals(store.nodes().get(2).completed(),
+                (long) registry.get("mcsessions.node.operations").tag("node", "n3").functionTimer().count());
+    }
+
+    @Test
     void aKilledNodeShowsDownAndEveryStoreCounterHasAMeter() {
         ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
         new SessionStoreMetrics(store).bindTo(registry);

@@ -1,5 +1,6 @@
 package io.mcsessions.jetty;
 
+import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.SessionInputFilter;
@@ -75,6 +76,8 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     /** sessionAttributeFilter: the names of the attributes written; null for all. */
     private volatile Pattern storedAttributes;
     private volatile String name = "mcsessions";
+    /** A node list set on this store (through JMX) that replaces the factory's, also for the next start. */
+    private volatile String memcachedNodes;
     private volatile int expiryMarginSeconds;
     private final AtomicLong lastUnreadableWarning =
             new AtomicLong(System.nanoTime() - UNREADABLE_WARNING_INTERVAL_NANOS);
@@ -93,6 +96,9 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         }
         name = storeName(_context);
         StoreConfig config = settings.newStoreConfig();
+        if (memcachedNodes != null) {
+            config.setMemcachedNodes(memcachedNodes);
+        }
         config.setStoreName(name);
         config.setStorageKeyPrefix(StorageKeyPrefixes.forContext(settings.storageKeyPrefix(),
                 contextName(_context.getCanonicalContextPath(), _context.getVhost())));
@@ -391,9 +397,41 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         return running == null ? 0 : running.localCopies();
     }
 
-    @ManagedAttribute("memcached nodes as configured")
+    @ManagedAttribute("memcached nodes in use; set a new list to apply it at once, without losing sessions")
     public String getMemcachedNodes() {
-        return settings.memcachedNodes();
+        ReplicatedSessionStore store = running();
+        if (store != null) {
+            return store.memcachedNodes();
+        }
+        return memcachedNodes != null ? memcachedNodes : settings.memcachedNodes();
+    }
+
+    /**
+     * Applies a new node list to the running store at once, without losing sessions (see
+     * {@link ReplicatedSessionStore#setMemcachedNodes}); kept for this context's next start. Set through JMX as the
+     * {@code memcachedNodes} attribute. Before the store starts, the list replaces the factory's.
+     *
+     * @throws IllegalArgumentException while running, when the list is invalid (the message names the rule and the
+     *                                  value); the store goes on with its nodes
+     */
+    public void setMemcachedNodes(String memcachedNodes) {
+        ReplicatedSessionStore store = running();
+        if (store != null) {
+            try {
+                store.setMemcachedNodes(memcachedNodes);
+            } catch (ConfigurationException | IllegalStateException e) {
+                // JMX clients may not have our exception classes: a JDK one with the message travels anywhere
+                throw new IllegalArgumentException(name + " - memcachedNodes not changed: " + e.getMessage());
+            }
+        }
+        this.memcachedNodes = memcachedNodes;
+    }
+
+    @ManagedAttribute("memcached nodes a node list change removed that are still read until the change completes")
+    public String[] getRetiringNodeStates() {
+        ReplicatedSessionStore store = running();
+        return store == null ? new String[0] : store.retiringNodes().stream()
+                .map(MemcachedSessionDataStore::describe).toArray(String[]::new);
     }
 
     @ManagedAttribute("copies of each session")
@@ -450,6 +488,6 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     @Override
     public String toString() {
         return String.format("%s@%x[%s, nodes=%s, passivating=true, graceSec=%d]", getClass().getSimpleName(),
-                hashCode(), name, settings.memcachedNodes(), getGracePeriodSec());
+                hashCode(), name, getMemcachedNodes(), getGracePeriodSec());
     }
 }

@@ -27,13 +27,42 @@ import org.springframework.context.annotation.Import;
 @Import({io.mcsessions.boot.boot3.TomcatConfiguration.class, io.mcsessions.boot.boot4.TomcatConfiguration.class,
         io.mcsessions.boot.boot3.JettyConfiguration.class, io.mcsessions.boot.boot4.JettyConfiguration.class,
         io.mcsessions.boot.boot3.HealthConfiguration.class, io.mcsessions.boot.boot4.HealthConfiguration.class,
-        McsessionsAutoConfiguration.Metrics.class})
+        McsessionsAutoConfiguration.Metrics.class, McsessionsAutoConfiguration.EndpointConfiguration.class,
+        McsessionsAutoConfiguration.CloudRefresh.class})
 public class McsessionsAutoConfiguration {
 
     /** This application's running store, for the health indicator and the meters. */
     @Bean
     ApplicationStore mcsessionsApplicationStore(ApplicationContext context) {
         return new ApplicationStore(context);
+    }
+
+    /** The node list of the running store, and changes to it at run time. */
+    @Bean
+    McsessionsNodes mcsessionsNodes(ApplicationStore store) {
+        return new McsessionsNodes(store);
+    }
+
+    /** The {@code mcsessions} Actuator endpoint, where the application has Actuator (exposed only on request). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+    static class EndpointConfiguration {
+        @Bean
+        @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
+        McsessionsEndpoint mcsessionsEndpoint(McsessionsNodes nodes) {
+            return new McsessionsEndpoint(nodes);
+        }
+    }
+
+    /** A Spring Cloud refresh that changes {@code mcsessions.memcached-nodes} applies the new list. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = NodeListRefresh.ENVIRONMENT_CHANGE_EVENT)
+    static class CloudRefresh {
+        @Bean
+        NodeListRefresh mcsessionsNodeListRefresh(McsessionsNodes nodes,
+                                                  org.springframework.core.env.Environment environment) {
+            return new NodeListRefresh(nodes, environment);
+        }
     }
 
     /** Micrometer meters for the store, where the application has Micrometer. */

@@ -32,8 +32,15 @@ final class BootApps {
 
     /** An instance named {@code name}; {@code args} are more {@code --property=value} arguments. */
     static ConfigurableApplicationContext start(String name, MemcachedCluster cluster, String... args) {
+        List<String> all = new ArrayList<>(List.of("--mcsessions.memcached-nodes=" + cluster.nodesString()));
+        all.addAll(List.of(args));
+        return startWithoutNodes(name, all.toArray(String[]::new));
+    }
+
+    /** An instance whose {@code mcsessions.memcached-nodes} comes from {@code args} or a configuration file. */
+    static ConfigurableApplicationContext startWithoutNodes(String name, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--spring.application.name=" + name, "--mcsessions.memcached-nodes=" + cluster.nodesString(),
+                "--spring.application.name=" + name,
                 "--mcsessions.operation-timeout=300", "--mcsessions.retry-interval=200",
                 "--spring.main.banner-mode=off"));
         all.addAll(List.of(args));
@@ -60,6 +67,12 @@ final class BootApps {
     static HttpResponse<String> post(HttpClient client, String url) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> postJson(HttpClient client, String url, String json)
+            throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(HttpClient client, String url) throws IOException, InterruptedException {

@@ -57,13 +57,33 @@ public class MemcachedSessionManager extends ManagerBase {
 
     // ---- configuration (context.xml attributes) ----------------------------------------------------------
 
-    /** The memcached nodes, {@code n1:host:port,n2:host:port} (msm's syntax); required. */
+    /**
+     * The memcached nodes, {@code n1:host:port,n2:host:port} (msm's syntax); required. Set while the manager runs
+     * (through Tomcat's Manager MBean or the {@code io.mcsessions:type=SessionStore} MBean), the new list is applied
+     * at once without losing sessions (see {@link ReplicatedSessionStore#setMemcachedNodes}), and kept for the
+     * context's next start; context.xml still holds the old list for the next Tomcat start.
+     *
+     * @throws IllegalArgumentException while running, when the list is invalid (the message names the rule and the
+     *                                  value); the manager goes on with its nodes
+     */
     public void setMemcachedNodes(String memcachedNodes) {
+        ReplicatedSessionStore running = store;
+        if (running != null) {
+            try {
+                running.setMemcachedNodes(memcachedNodes);
+            } catch (ConfigurationException | IllegalStateException e) {
+                // JMX clients may not have our exception classes: a JDK one with the message travels anywhere
+                throw new IllegalArgumentException(running.name() + " - memcachedNodes not changed: "
+                        + e.getMessage());
+            }
+        }
         settings.memcachedNodes = memcachedNodes;
     }
 
+    /** The node list in use while the manager runs, else the one set. */
     public String getMemcachedNodes() {
-        return settings.memcachedNodes;
+        ReplicatedSessionStore running = store;
+        return running != null ? running.memcachedNodes() : settings.memcachedNodes;
     }
 
     /** How many nodes hold a copy of each session; default min(2, nodes). */
@@ -306,7 +326,7 @@ public class MemcachedSessionManager extends ManagerBase {
         valve = new SessionReplicationValve(new RequestBracket(this, store, replicator,
                 Duration.ofMillis(settings.lockWaitTimeout)));
         requestPipeline().addValve(valve);
-        jmx = new SessionStoreJmx(store, () -> sessions.size());
+        jmx = new SessionStoreJmx(store, () -> sessions.size(), this::setMemcachedNodes);
         jmx.register(host, context.getPath());
         context.getServletContext().setAttribute(STORE_ATTRIBUTE, store);
         setState(LifecycleState.STARTING);

@@ -5,6 +5,7 @@ import io.mcsessions.core.ReplicatedSessionStore;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
@@ -17,11 +18,14 @@ final class SessionStoreJmx implements SessionStoreMXBean {
 
     private final ReplicatedSessionStore store;
     private final IntSupplier localSessions;
+    private final Consumer<String> changeNodes;
     private ObjectName name;
 
-    SessionStoreJmx(ReplicatedSessionStore store, IntSupplier localSessions) {
+    /** @param changeNodes applies a new node list through the manager, so that its next start keeps it */
+    SessionStoreJmx(ReplicatedSessionStore store, IntSupplier localSessions, Consumer<String> changeNodes) {
         this.store = store;
         this.localSessions = localSessions;
+        this.changeNodes = changeNodes;
     }
 
     /**
@@ -103,6 +107,21 @@ final class SessionStoreJmx implements SessionStoreMXBean {
     @Override
     public int getLocalSessions() {
         return localSessions.getAsInt();
+    }
+
+    @Override
+    public String getMemcachedNodes() {
+        return store.memcachedNodes();
+    }
+
+    @Override
+    public void setMemcachedNodes(String memcachedNodes) {
+        changeNodes.accept(memcachedNodes);
+    }
+
+    @Override
+    public String[] getRetiringNodeStates() {
+        return store.retiringNodes().stream().map(SessionStoreJmx::describe).toArray(String[]::new);
     }
 
     @Override

@@ -17,6 +17,24 @@ public interface SessionStoreMXBean {
     /** The store's counters, e.g. {@code loadFound}, {@code saveStored}, {@code saveDegraded}, {@code repair}. */
     Map<String, Long> getCounters();
 
+    /** The memcached nodes in use, {@code n1:host:port,n2:host:port}. */
+    String getMemcachedNodes();
+
+    /**
+     * Applies a new node list at once, without a restart and without losing sessions: new nodes take their share
+     * of the sessions as they are written; the replaced list is still read (and written) for the longest session
+     * timeout, then nodes only it names are released. Set the same list on every instance within that time.
+     *
+     * @throws IllegalArgumentException when the list is invalid; the message names the rule and the value
+     */
+    void setMemcachedNodes(String memcachedNodes);
+
+    /**
+     * Nodes a node list change removed that are still read until the change completes, one line each as in
+     * {@link #getNodeStates()}; empty when no change is in progress.
+     */
+    String[] getRetiringNodeStates();
+
     /** Sessions saved while no node was reachable, waiting to be written when one returns. */
     int getPendingWriteBacks();
 

@@ -49,13 +49,12 @@ final class ReplicaReads {
      * restarting empty), or handed to the next node when a replica failed, is still found, and repaired onto them.
      */
     Newest readNewest(String sessionId, String key) {
-        List<StoreNode> up = replicas.upInPreferenceOrder(key);
-        if (up.isEmpty()) {
+        ReplicaSet.ReadPlan plan = replicas.readPlan(key);
+        if (plan.first().isEmpty()) {
             return null;
         }
-        int end = replicas.readEnd(up);
-        Newest newest = read(sessionId, key, up.subList(0, end), List.of());
-        List<StoreNode> others = up.subList(end, up.size());
+        Newest newest = read(sessionId, key, plan.first(), List.of());
+        List<StoreNode> others = plan.others();
         if ((newest.envelope() == null || newest.anyFailed()) && !others.isEmpty()) {
             newest = read(sessionId, key, others, newest.reads());
         }
@@ -105,7 +104,8 @@ final class ReplicaReads {
     }
 
     /**
-     * Brings the copies where they belong now up to the newest: the first N up nodes of the key's order, passing
+     * Brings the copies where they belong now up to the newest: the first N up nodes of the key's order (of each
+     * node list consulted, after a change at run time: see {@link ReplicaSet}), passing
      * over any node this read found failing, so that a read that meets a failed replica repairs onto the next
      * node, as a write does. Compare-and-swap (or add where empty): a repair never overwrites a write that landed
      * meanwhile. In the background; the load does not wait.
@@ -119,8 +119,9 @@ final class ReplicaReads {
         Map<StoreNode, ReplicaRead> readFrom = new HashMap<>();
         newest.reads().forEach(read -> readFrom.put(read.node(), read));
         int placed = 0;
-        for (StoreNode node : replicas.upInPreferenceOrder(key)) {
-            if (placed == replicas.redundancy()) {
+        ReplicaSet.Placement placement = replicas.placement(key);
+        for (StoreNode node : placement.order()) {
+            if (placed == placement.targets()) {
                 break;
             }
             ReplicaRead read = readFrom.get(node);

@@ -47,9 +47,12 @@ final class ReplicaWrite {
     /**
      * Starts the write.
      *
-     * @param order the nodes that are up, in the key's preference order
+     * @param order      the nodes that are up, in the key's preference order
+     * @param targets    how many of the first nodes of {@code order} the write goes to: {@code redundancy}, or more
+     *                   while the node list changes (the replicas of the old list and of the new one)
+     * @param redundancy the copies a write must leave not to count as under-replicated
      */
-    static CompletableFuture<SaveResult> start(List<StoreNode> order, int redundancy, long revision,
+    static CompletableFuture<SaveResult> start(List<StoreNode> order, int targets, int redundancy, long revision,
                                                long timeoutMillis, Function<NodeClient, CompletableFuture<Boolean>> write,
                                                StoreCounters counters) {
         if (order.isEmpty()) {
@@ -60,7 +63,7 @@ final class ReplicaWrite {
         ReplicaWrite replicaWrite = new ReplicaWrite(order, redundancy, revision, timeoutMillis, write, counters);
         List<StoreNode> first;
         synchronized (replicaWrite) {
-            replicaWrite.next = Math.min(redundancy, order.size());
+            replicaWrite.next = Math.min(targets, order.size());
             replicaWrite.inFlight = replicaWrite.next;
             first = order.subList(0, replicaWrite.next);
         }

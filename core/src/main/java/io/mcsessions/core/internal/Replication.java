@@ -48,9 +48,50 @@ public final class Replication {
         this.oversizedValues = new RateLimitedLog(Logs.logger("io.mcsessions.core.Replication"), 60_000, nanoClock);
     }
 
-    /** The nodes that hold the key's copies now: the first N of its preference list that are up. */
-    List<StoreNode> replicasFor(String key) {
-        return replicas.replicasFor(key);
+    /** The nodes that hold the key's lock (see {@link ReplicaSet#lockNodes}). */
+    List<SharedNode> lockNodes(String key) {
+        return replicas.lockNodes(key);
+    }
+
+    // ---- the node list (see ReplicaSet: a list replaced at run time is consulted for a while) ----
+
+    /** The node list in use. */
+    public List<StoreNode> currentNodes() {
+        return replicas.current();
+    }
+
+    /** The nodes only replaced lists that are still consulted name. */
+    public List<StoreNode> retiringNodes() {
+        return replicas.retiring();
+    }
+
+    /** Every node consulted: the list in use and the nodes of replaced lists still consulted. */
+    public List<StoreNode> consultedNodes() {
+        return replicas.all();
+    }
+
+    /**
+     * Puts a new node list in use; the replaced one is still consulted for the settle window.
+     *
+     * @return when (nano clock) the replaced list stops being consulted
+     */
+    public long changeNodes(List<StoreNode> nodes) {
+        return replicas.change(nodes);
+    }
+
+    /** How many replaced node lists are still consulted. */
+    public int replacedNodeLists() {
+        return replicas.replacedLists();
+    }
+
+    /** Stops consulting replaced node lists now. */
+    public void retireReplacedNodeListsNow() {
+        replicas.retireReplacedNow();
+    }
+
+    /** Forgets the replaced node lists whose window has ended; true if there were any. */
+    public boolean forgetRetiredNodeLists() {
+        return replicas.forgetRetired();
     }
 
     String sessionKey(String sessionId) {
@@ -96,7 +137,8 @@ public final class Replication {
         }
         int expiration = Expiry.until(envelope.expiresAt());
         replicas.wrote(record.maxInactiveSeconds());
-        return ReplicaWrite.start(replicas.upInPreferenceOrder(key), replicas.redundancy(), record.revision(),
+        ReplicaSet.Placement placement = replicas.placement(key);
+        return ReplicaWrite.start(placement.order(), placement.targets(), replicas.redundancy(), record.revision(),
                 settings.timeoutMillis(), c -> c.set(key, expiration, bytes), counters);
     }
 

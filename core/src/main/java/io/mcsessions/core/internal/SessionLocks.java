@@ -5,7 +5,9 @@ import io.mcsessions.core.SessionLock;
 import io.mcsessions.core.internal.StoreCounters.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,10 @@ import java.util.function.LongSupplier;
  * first replica (so every instance asks the same node), expiring by itself if its holder dies. Releasing deletes
  * the key only while it still holds our token (compare-and-swap), so a lock that expired and was taken by
  * another request is not released by us.
+ *
+ * <p>For a while after the node list changed at run time, the first replica of the old list and the one of the
+ * new list are both locked, all or none, so that an instance that has applied the change and one that has not yet
+ * exclude each other.
  *
  * <p>Releasing never waits: containers release a lock when a write completes, on the thread that completes it,
  * which is a node's IO thread or the timeout thread. Waiting there for the release's own answer, which only that
@@ -88,29 +94,41 @@ public final class SessionLocks {
         long deadline = System.nanoTime() + maxWait.toNanos();
         long backoff = FIRST_BACKOFF_NANOS;
         while (true) {
-            var replicas = replication.replicasFor(replication.sessionKey(sessionId));
-            if (replicas.isEmpty()) {
+            // One node, the session's first replica; two for a while after the node list changed (see lockNodes).
+            List<SharedNode> nodes = replication.lockNodes(replication.sessionKey(sessionId));
+            if (nodes.isEmpty()) {
                 return notAcquired(sessionId, "no memcached node is up");
             }
-            SharedNode node = replicas.get(0).shared();
-            Boolean added;
-            try {
-                added = node.call(c -> c.add(lockKey, LOCK_EXPIRATION_SECONDS, token), timeoutMillis).join();
-            } catch (RuntimeException e) {
-                added = null; // the node failed; its health decides whether the next try goes elsewhere
+            List<SharedNode> taken = new ArrayList<>(nodes.size());
+            for (SharedNode node : nodes) {
+                if (!add(node, lockKey, token)) {
+                    break;
+                }
+                taken.add(node);
             }
-            if (Boolean.TRUE.equals(added)) {
+            if (taken.size() == nodes.size()) {
                 counters.increment(Counter.LOCK_ACQUIRED);
-                Held lock = new Held(node, lockKey, token, nanoClock.getAsLong());
+                Held lock = new Held(taken, lockKey, token, nanoClock.getAsLong());
                 held.add(lock);
                 return lock;
             }
+            // All or none: holding one while waiting for another could make two requests wait for each other.
+            new Held(taken, lockKey, token, 0).close();
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return notAcquired(sessionId, "another request held it for more than " + maxWait.toMillis() + " ms");
             }
             LockSupport.parkNanos(Math.min(backoff, left));
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+    }
+
+    private boolean add(SharedNode node, String lockKey, byte[] token) {
+        try {
+            return Boolean.TRUE.equals(
+                    node.call(c -> c.add(lockKey, LOCK_EXPIRATION_SECONDS, token), timeoutMillis).join());
+        } catch (RuntimeException e) {
+            return false; // the node failed; its health decides whether the next try goes elsewhere
         }
     }
 
@@ -133,15 +151,15 @@ public final class SessionLocks {
     };
 
     private final class Held implements SessionLock {
-        private final SharedNode node;
+        private final List<SharedNode> nodes;
         private final String lockKey;
         private final byte[] token;
         private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
         /** When the lock was taken or last renewed; written by the renewal task only. */
         volatile long renewedAt;
 
-        Held(SharedNode node, String lockKey, byte[] token, long takenAt) {
-            this.node = node;
+        Held(List<SharedNode> nodes, String lockKey, byte[] token, long takenAt) {
+            this.nodes = List.copyOf(nodes);
             this.lockKey = lockKey;
             this.token = token;
             this.renewedAt = takenAt;
@@ -159,16 +177,21 @@ public final class SessionLocks {
                 return;
             }
             held.remove(this);
-            whileOurs(stored -> node.call(c -> c.delete(lockKey, stored.cas()), timeoutMillis), "release");
+            for (SharedNode node : nodes) {
+                whileOurs(node, stored -> node.call(c -> c.delete(lockKey, stored.cas()), timeoutMillis), "release");
+            }
         }
 
         /** Resets the expiry if the key still holds our token. */
         void renew() {
-            whileOurs(stored -> node.call(c -> c.cas(lockKey, stored.cas(), LOCK_EXPIRATION_SECONDS, token),
-                    timeoutMillis), "renew");
+            for (SharedNode node : nodes) {
+                whileOurs(node, stored -> node.call(c -> c.cas(lockKey, stored.cas(), LOCK_EXPIRATION_SECONDS, token),
+                        timeoutMillis), "renew");
+            }
         }
 
-        private void whileOurs(java.util.function.Function<NodeClient.Stored, CompletableFuture<Boolean>> action,
+        private void whileOurs(SharedNode node,
+                               java.util.function.Function<NodeClient.Stored, CompletableFuture<Boolean>> action,
                                String what) {
             CompletableFuture<NodeClient.Stored> current;
             try {

@@ -3,6 +3,8 @@ package io.mcsessions.core.metrics;
 import io.mcsessions.core.NodeState;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
+import io.mcsessions.core.StoreEvent;
+import io.mcsessions.core.StoreListener;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -12,10 +14,12 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -95,8 +99,15 @@ public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
     private final Tags tags;
     private final List<Bound> bound = new ArrayList<>();
 
-    private record Bound(MeterRegistry registry, List<Meter> meters) {
+    /** The meters bound to one registry, and the nodes they cover (nodes added at run time get theirs then). */
+    private record Bound(MeterRegistry registry, List<Meter> meters, Set<String> nodeIds) {
     }
+
+    private final StoreListener nodeChanges = event -> {
+        if (event.type() == StoreEvent.Type.NODES_CHANGED) {
+            bindAddedNodes();
+        }
+    };
 
     /** Meters for {@code store}, tagged {@code store=<its name>}. */
     public SessionStoreMetrics(ReplicatedSessionStore store) {
@@ -123,11 +134,30 @@ public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
         meters.add(Gauge.builder("mcsessions.degraded", store, s -> s.isDegraded() ? 1 : 0)
                 .description("1 while no memcached node is up and sessions live only in the container")
                 .tags(tags).register(registry));
+        Set<String> nodeIds = new HashSet<>();
         for (NodeStatus node : store.nodes()) {
+            nodeIds.add(node.node().id());
             bindNode(registry, node.node().id(), meters);
         }
         synchronized (bound) {
-            bound.add(new Bound(registry, meters));
+            if (bound.isEmpty()) {
+                store.addListener(nodeChanges);
+            }
+            bound.add(new Bound(registry, meters, nodeIds));
+        }
+        bindAddedNodes(); // a change between reading the nodes and listening
+    }
+
+    /** Meters for the nodes a node list change added (ReplicatedSessionStore#setMemcachedNodes). */
+    private void bindAddedNodes() {
+        synchronized (bound) {
+            for (Bound b : bound) {
+                for (NodeStatus node : store.nodes()) {
+                    if (b.nodeIds().add(node.node().id())) {
+                        bindNode(b.registry(), node.node().id(), b.meters());
+                    }
+                }
+            }
         }
     }
 
@@ -156,8 +186,8 @@ public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * One figure of the node with this id; 0 once the store no longer names it. The node meters are made when the
-     * binder is bound: a node list changed at run time needs the binder closed and bound again.
+     * One figure of the node with this id; 0 once the store no longer names it (a node list change removed it). Nodes
+     * a change adds get their meters when the change is applied.
      */
     private static double nodeValue(ReplicatedSessionStore store, String id, ToDoubleFunction<NodeStatus> value) {
         for (NodeStatus node : store.nodes()) {
@@ -176,6 +206,7 @@ public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
                 b.meters().forEach(b.registry()::remove);
             }
             bound.clear();
+            store.removeListener(nodeChanges);
         }
     }
 }

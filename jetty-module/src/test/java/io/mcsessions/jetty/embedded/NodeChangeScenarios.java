@@ -1,0 +1,163 @@
+package io.mcsessions.jetty.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
+import io.mcsessions.testing.MemcachedCluster;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.management.Attribute;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The node list changed at run time while two Jetty instances serve requests (issue 15.6): through the store's
+ * {@code memcachedNodes} JMX attribute on one instance and its setter on the other, a while apart, a node is added
+ * and an original one removed, then killed. No browser loses its session or an update.
+ */
+public abstract class NodeChangeScenarios {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(4);
+
+    private final List<JettyInstance> instances = new ArrayList<>();
+
+    /** The servlet environment the scenarios run in. */
+    protected abstract ServletEnvironment environment();
+
+    private static String nodes(int... indexes) {
+        return IntStream.of(indexes).mapToObj(i -> cluster.node(i).id() + ":" + cluster.node(i).address())
+                .collect(Collectors.joining(","));
+    }
+
+    private JettyInstance start(String worker, boolean jmx) throws Exception {
+        MemcachedSessionDataStoreFactory sessions = new MemcachedSessionDataStoreFactory();
+        sessions.setMemcachedNodes(nodes(0, 1, 2));
+        sessions.setRedundancy(2);
+        sessions.setOperationTimeout(500);
+        sessions.setRetryInterval(500);
+        JettyInstance.Builder builder = JettyInstance.in(environment()).worker(worker);
+        JettyInstance instance = (jmx ? builder.jmx() : builder).start(sessions);
+        instances.add(instance);
+        return instance;
+    }
+
+    @AfterEach
+    void stopInstances() throws Exception {
+        for (JettyInstance instance : instances) {
+            instance.close();
+        }
+    }
+
+    /** Browsers counting, each request on the other instance; every answer must be the next number. */
+    private static final class Browsers implements AutoCloseable {
+        private final List<String> problems = new CopyOnWriteArrayList<>();
+        private final AtomicLong requests = new AtomicLong();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final ExecutorService pool;
+        private final List<Future<?>> browsers = new ArrayList<>();
+
+        Browsers(JettyInstance a, JettyInstance b, int count) {
+            pool = Executors.newFixedThreadPool(count);
+            for (int i = 0; i < count; i++) {
+                browsers.add(pool.submit(() -> {
+                    Browser browser = new Browser();
+                    for (int n = 1; !stop.get(); n++) {
+                        int counted = browser.count((n % 2 == 0 ? a : b)::uri);
+                        if (counted != n) {
+                            problems.add("session " + browser.sessionId() + " counted " + counted + " at request " + n);
+                            return null;
+                        }
+                        requests.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        void runFor(long count) throws InterruptedException {
+            long target = requests.get() + count;
+            await(count + " more requests", () -> requests.get() >= target || !problems.isEmpty());
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.set(true);
+            for (Future<?> browser : browsers) {
+                browser.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void nodesAddedAndRemovedThroughJmxUnderTrafficLoseNoSessionAndNoUpdate() throws Exception {
+        JettyInstance a = start("a", true);
+        JettyInstance b = start("b", false);
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = mbeans.queryNames(
+                new ObjectName("io.mcsessions.jetty:type=memcachedsessiondatastore,*"), null);
+        assertEquals(1, names.size(), names::toString);
+        ObjectName aStore = names.iterator().next();
+        assertEquals(nodes(0, 1, 2), mbeans.getAttribute(aStore, "memcachedNodes"));
+
+        try (Browsers browsers = new Browsers(a, b, 4)) {
+            browsers.runFor(100);
+            mbeans.setAttribute(aStore, new Attribute("memcachedNodes", nodes(0, 1, 2, 3)));
+            browsers.runFor(100);
+            b.store().setMemcachedNodes(nodes(0, 1, 2, 3));
+            browsers.runFor(100);
+            b.store().setMemcachedNodes(nodes(1, 2, 3));
+            browsers.runFor(100);
+            mbeans.setAttribute(aStore, new Attribute("memcachedNodes", nodes(1, 2, 3)));
+            browsers.runFor(100);
+            cluster.node(0).kill();
+            browsers.runFor(200);
+            browsers.close();
+            assertEquals(List.of(), browsers.problems, "lost sessions or updates");
+        }
+        assertEquals(nodes(1, 2, 3), a.store().getMemcachedNodes());
+        String[] retiring = (String[]) mbeans.getAttribute(aStore, "retiringNodeStates");
+        assertEquals(1, retiring.length);
+        assertTrue(retiring[0].startsWith("n1 (" + cluster.node(0).address() + "): "), retiring[0]);
+        long onAdded = Long.parseLong(cluster.node(3).stats().get("curr_items"));
+        assertTrue(onAdded >= 1, "the added node holds " + onAdded + " items");
+
+        JMException refused = assertThrows(JMException.class,
+                () -> mbeans.setAttribute(aStore, new Attribute("memcachedNodes", nodes(1))));
+        Throwable cause = refused;
+        while (cause != null && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause(); // Jetty wraps what the setter threw
+        }
+        assertTrue(cause != null && cause.getMessage().endsWith("memcachedNodes not changed: memcachedNodes must "
+                + "name at least as many nodes as redundancy (2), but " + nodes(1) + " names 1"), String.valueOf(refused));
+        assertEquals(nodes(1, 2, 3), a.store().getMemcachedNodes());
+    }
+}

@@ -1,0 +1,175 @@
+package io.mcsessions.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.testing.MemcachedCluster;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.management.Attribute;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The node list changed through JMX while two Tomcats serve requests (issue 15.6): a node is added, an original
+ * one removed and then killed, through Tomcat's own Manager MBean on one Tomcat and mcsessions' SessionStore MBean
+ * on the other, each a while after the other. No request loses its session or an update.
+ */
+class RuntimeNodeChangeTest {
+    @RegisterExtension
+    static final MemcachedCluster cluster = MemcachedCluster.withNodes(4);
+
+    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+    private EmbeddedTomcat a;
+    private EmbeddedTomcat b;
+
+    private static String nodes(int... indexes) {
+        return IntStream.of(indexes).mapToObj(i -> cluster.node(i).id() + ":" + cluster.node(i).address())
+                .collect(Collectors.joining(","));
+    }
+
+    /** A Tomcat whose engine (the domain of Tomcat's MBeans) has this name, so that each has its Manager MBean. */
+    private static EmbeddedTomcat start(String engine) throws Exception {
+        return EmbeddedTomcat.with().memcached(m -> {
+            m.setMemcachedNodes(nodes(0, 1, 2));
+            m.setOperationTimeout(300);
+            m.setRetryInterval(200);
+        }).customize(context -> context.getParent().getParent().setName(engine)).start();
+    }
+
+    @AfterEach
+    void stopTomcats() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    /** Browsers counting in their sessions, each request on the other Tomcat; every answer must be the next number. */
+    private static final class Browsers implements AutoCloseable {
+        private final List<String> problems = new CopyOnWriteArrayList<>();
+        private final AtomicLong requests = new AtomicLong();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final ExecutorService pool;
+        private final List<Future<?>> browsers = new ArrayList<>();
+
+        Browsers(EmbeddedTomcat a, EmbeddedTomcat b, int count) {
+            pool = Executors.newFixedThreadPool(count);
+            for (int i = 0; i < count; i++) {
+                browsers.add(pool.submit(() -> {
+                    SessionClient client = new SessionClient();
+                    for (int n = 1; !stop.get(); n++) {
+                        String answer = client.get(n % 2 == 0 ? a : b, "/count");
+                        if (!answer.equals(String.valueOf(n))) {
+                            problems.add("session " + client.sessionId() + " counted " + answer + " at request " + n);
+                            return;
+                        }
+                        requests.incrementAndGet();
+                    }
+                }));
+            }
+        }
+
+        void runFor(long count) {
+            long target = requests.get() + count;
+            Poll.until(() -> requests.get() >= target || !problems.isEmpty(), Duration.ofSeconds(60),
+                    () -> count + " more requests");
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.set(true);
+            for (Future<?> browser : browsers) {
+                browser.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+        }
+    }
+
+    /** Tomcat's own MBean for a context's Manager: attributes from the manager's getters and setters. */
+    private static ObjectName tomcatManagerMBean(String engine) throws JMException {
+        ObjectName name = new ObjectName(engine + ":type=Manager,host=localhost,context=/app");
+        assertTrue(SERVER.isRegistered(name), name + " is not registered");
+        return name;
+    }
+
+    @Test
+    void nodesAddedAndRemovedThroughJmxUnderTrafficLoseNoSessionAndNoUpdate() throws Exception {
+        a = start("TomcatA");
+        b = start("TomcatB"); // registered second: its SessionStore MBean has instance=2
+        ObjectName aManager = tomcatManagerMBean("TomcatA");
+        ObjectName bStore = new ObjectName("io.mcsessions:type=SessionStore,host=localhost,context=/app,instance=2");
+        assertEquals(nodes(0, 1, 2), SERVER.getAttribute(aManager, "memcachedNodes"));
+
+        try (Browsers browsers = new Browsers(a, b, 4)) {
+            browsers.runFor(100);
+            SERVER.setAttribute(aManager, new Attribute("memcachedNodes", nodes(0, 1, 2, 3)));
+            browsers.runFor(100);
+            SERVER.setAttribute(bStore, new Attribute("MemcachedNodes", nodes(0, 1, 2, 3)));
+            browsers.runFor(100);
+            SERVER.setAttribute(bStore, new Attribute("MemcachedNodes", nodes(1, 2, 3)));
+            browsers.runFor(100);
+            SERVER.setAttribute(aManager, new Attribute("memcachedNodes", nodes(1, 2, 3)));
+            browsers.runFor(100);
+            cluster.node(0).kill();
+            browsers.runFor(200);
+            browsers.close();
+            assertEquals(List.of(), browsers.problems, "lost sessions or updates");
+        }
+        assertEquals(nodes(1, 2, 3), a.manager().getMemcachedNodes());
+        assertEquals(nodes(1, 2, 3), SERVER.getAttribute(bStore, "MemcachedNodes"));
+        String[] retiring = (String[]) SERVER.getAttribute(bStore, "RetiringNodeStates");
+        assertEquals(1, retiring.length);
+        assertTrue(retiring[0].startsWith("n1 (" + cluster.node(0).address() + ") "), retiring[0]);
+        long onAdded = Long.parseLong(cluster.node(3).stats().get("curr_items"));
+        assertTrue(onAdded >= 1, "the added node holds " + onAdded + " items");
+
+        a.context().reload(); // the manager starts again with the list set through JMX, not the context's
+        assertEquals(nodes(1, 2, 3), a.manager().store().memcachedNodes());
+    }
+
+    private static String causes(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            all.append(c).append('\n');
+        }
+        return all.toString();
+    }
+
+    @Test
+    void anInvalidNodeListThroughJmxIsRefusedWithItsReasonAndChangesNothing() throws Exception {
+        a = start("TomcatA");
+        ObjectName store = new ObjectName("io.mcsessions:type=SessionStore,host=localhost,context=/app");
+        RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class,
+                () -> SERVER.setAttribute(store, new Attribute("MemcachedNodes", nodes(0) + ",n9:127.0.0.1:0")));
+        Throwable cause = refused.getCause();
+        assertTrue(cause instanceof IllegalArgumentException && cause.getMessage().equals("/app - memcachedNodes not "
+                + "changed: memcachedNodes ports must be between 1 and 65535, but was '0' in 'n9:127.0.0.1:0'"),
+                String.valueOf(cause));
+        Exception throughTomcat = assertThrows(Exception.class, () -> SERVER.setAttribute(
+                tomcatManagerMBean("TomcatA"), new Attribute("memcachedNodes", nodes(0))));
+        assertTrue(causes(throughTomcat).contains("memcachedNodes must name at least as many nodes as redundancy (2)"),
+                causes(throughTomcat));
+        assertEquals(nodes(0, 1, 2), a.manager().getMemcachedNodes());
+        assertEquals("1", new SessionClient().get(a, "/count"));
+    }
+}
