@@ -1,15 +1,18 @@
 package io.mcsessions.core;
 
-import io.mcsessions.core.internal.Logs;
+import io.mcsessions.core.internal.AccessKeeper;
+import io.mcsessions.core.internal.CoreThreads;
 import io.mcsessions.core.internal.EnvelopeSigner;
+import io.mcsessions.core.internal.Logs;
 import io.mcsessions.core.internal.NodeHealth;
 import io.mcsessions.core.internal.NodeRegistry;
 import io.mcsessions.core.internal.NodeSettings;
-import io.mcsessions.core.internal.RateLimitedLog;
 import io.mcsessions.core.internal.Replication;
+import io.mcsessions.core.internal.ReplicationSettings;
 import io.mcsessions.core.internal.SessionKeys;
 import io.mcsessions.core.internal.SessionLocks;
 import io.mcsessions.core.internal.StoreCounters;
+import io.mcsessions.core.internal.StoreEvents;
 import io.mcsessions.core.internal.StoreNode;
 import io.mcsessions.core.internal.StoreNodes;
 import io.mcsessions.core.internal.WriteBack;
@@ -17,7 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -43,39 +48,47 @@ public final class ReplicatedSessionStore implements AutoCloseable {
 
     private final StoreConfig config;
     private final String name;
+    private final StoreEvents events;
     private final StoreNodes storeNodes;
     private final Replication replication;
     private final SessionLocks locks;
     private final WriteBack writeBack;
-    private final io.mcsessions.core.internal.AccessKeeper accessKeeper;
+    private final AccessKeeper accessKeeper;
     /** Background work of this store: lock renewal, write-back. Never a request's thread. */
-    private final java.util.concurrent.ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService maintenance;
     private final StoreCounters counters = new StoreCounters();
-    private final CopyOnWriteArrayList<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final NodeHealth.TransitionListener healthListener = this::onNodeTransition;
-    private final AtomicBoolean degraded = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RateLimitedLog unexpected = new RateLimitedLog(LOG, 60_000, System::nanoTime);
 
     private ReplicatedSessionStore(StoreConfig config, NodeRegistry registry) {
         this.config = config.validate();
         this.name = config.getStoreName();
+        this.events = new StoreEvents(name);
         this.storeNodes = new StoreNodes(registry, new NodeSettings(config.getOperationTimeout(),
                 config.getRetryInterval(), config.getUsername(), config.getPassword()), name, healthListener);
         List<StoreNode> nodes = storeNodes.acquire(config.getNodes());
         SessionKeys keys = new SessionKeys(config.getStorageKeyPrefix());
-        this.replication = new Replication(nodes, new io.mcsessions.core.internal.ReplicationSettings(
+        this.replication = new Replication(nodes, new ReplicationSettings(
                 config.getRedundancy(), config.getOperationTimeout(), config.getMaxValueSize(), name,
                 config.getWriterId()), keys, counters,
                 config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, System::nanoTime);
-        this.maintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                io.mcsessions.core.internal.CoreThreads.daemon("mcsessions-maintenance " + name));
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(
+                CoreThreads.daemon("mcsessions-maintenance " + name));
         this.locks = new SessionLocks(replication, keys, counters, config.getOperationTimeout(), name,
                 System::nanoTime, maintenance);
         this.writeBack = new WriteBack(replication::writeIfNewer, counters, name, maintenance,
                 config.getRetryInterval(), System::currentTimeMillis);
-        this.accessKeeper = new io.mcsessions.core.internal.AccessKeeper(replication::refreshAccess,
+        this.accessKeeper = new AccessKeeper(replication::refreshAccess,
                 System::currentTimeMillis, name, maintenance);
+    }
+
+    /**
+     * Daemon threads for an adapter's own background work, with core's class loader as their context class loader:
+     * never a web application's, which a long-lived thread would keep in memory after the application is undeployed.
+     */
+    public static ThreadFactory daemonThreads(String name) {
+        return CoreThreads.daemon(name);
     }
 
     /**
@@ -92,7 +105,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     static ReplicatedSessionStore start(StoreConfig config, NodeRegistry registry) {
         ReplicatedSessionStore store = new ReplicatedSessionStore(Objects.requireNonNull(config, "config"), registry);
         store.storeNodes.start(store.replication, store.maintenance, (type, message) -> {
-            store.publish(type, null, message);
+            store.events.publish(type, null, message);
             store.updateDegraded();
         });
         store.updateDegraded();
@@ -143,7 +156,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
      * @throws IllegalStateException  when the store is closed
      */
     public void setMemcachedNodes(String memcachedNodes) {
-        List<NodeAddress> parsed = StoreConfig.parseNodes(memcachedNodes);
+        List<NodeAddress> parsed = NodeLists.parse(memcachedNodes);
         if (parsed.size() < config.getRedundancy()) {
             throw new ConfigurationException("memcachedNodes must name at least as many nodes as redundancy ("
                     + config.getRedundancy() + "), but " + memcachedNodes.trim() + " names " + parsed.size());
@@ -292,7 +305,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
 
     /** Whether no node is up, so that sessions live only in the container. */
     public boolean isDegraded() {
-        return degraded.get();
+        return events.isDegraded();
     }
 
     /** Every node of the node list in use with its health and counters. */
@@ -326,50 +339,29 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     }
 
     public void addListener(StoreListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        events.add(listener);
     }
 
     public void removeListener(StoreListener listener) {
-        listeners.remove(listener);
+        events.remove(listener);
     }
 
     private void onNodeTransition(NodeHealth health, NodeState from, NodeState to, String reason) {
         NodeAddress address = replication.consultedNodes().stream().filter(n -> n.shared().health() == health)
                 .map(StoreNode::address).findFirst().orElse(health.node());
         if (to == NodeState.UP) {
-            publish(StoreEvent.Type.NODE_UP, address, "memcached node " + address.describe() + " is back up");
+            events.publish(StoreEvent.Type.NODE_UP, address, "memcached node " + address.describe() + " is back up");
             writeBack.flushSoon();
         } else if (from == NodeState.UP) {
-            publish(StoreEvent.Type.NODE_DOWN, address, "memcached node " + address.describe() + " is down: " + reason);
+            events.publish(StoreEvent.Type.NODE_DOWN, address, "memcached node " + address.describe() + " is down: "
+                    + reason);
         }
         updateDegraded();
     }
 
     private void updateDegraded() {
-        boolean noneUp = replication.consultedNodes().stream().noneMatch(n -> n.shared().isUp());
-        if (noneUp && degraded.compareAndSet(false, true)) {
-            String message = name + " - no memcached node is reachable: sessions are kept in this container only, "
-                    + "and are written to memcached again when a node returns";
-            LOG.log(System.Logger.Level.WARNING, message);
-            publish(StoreEvent.Type.DEGRADED, null, message);
-        } else if (!noneUp && degraded.compareAndSet(true, false)) {
-            String message = name + " - memcached is reachable again; sessions kept in this container during the "
-                    + "outage are being written back";
-            LOG.log(System.Logger.Level.INFO, message);
-            publish(StoreEvent.Type.RECOVERED, null, message);
+        if (events.nodesUp(replication.consultedNodes().stream().anyMatch(n -> n.shared().isUp()))) {
             writeBack.flushSoon();
-        }
-    }
-
-    private void publish(StoreEvent.Type type, NodeAddress node, String message) {
-        StoreEvent event = new StoreEvent(type, name, node, message, System.currentTimeMillis());
-        for (StoreListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, name + " - store listener " + listener.getClass().getName()
-                        + " failed on " + type + "; the store carries on", e);
-            }
         }
     }
 

@@ -1,13 +1,8 @@
 package io.mcsessions.core;
 
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.io.ObjectInputFilter;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Configuration of a {@link ReplicatedSessionStore}, shared by the Tomcat attributes and the Jetty setters.
@@ -31,19 +26,18 @@ public final class StoreConfig {
     public static final String JAVA_SERIALIZER = "java";
     /** {@link #setSerializer(String) serializer} for Kryo 5 (needs {@code com.esotericsoftware:kryo} 5.x). */
     public static final String KRYO_SERIALIZER = "kryo";
-
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]+]");
-    private static final Pattern NODE_ENTRY =
-            Pattern.compile("(?:(?<id>[^:\\[\\]]*):)?(?<host>\\[[^\\]]*]|[^:\\[\\]]*):(?<port>[^:\\[\\]]*)");
-    private static final int MAX_PREFIX_LENGTH = 100;
-    private static final int MAX_NODES = 256;
+    /** Default {@link #setLockWaitTimeout(long) lockWaitTimeout}, in milliseconds. */
+    public static final long DEFAULT_LOCK_WAIT_TIMEOUT_MILLIS = 5000;
+    /** Default {@link #setMaxLocalCopies(int) maxLocalCopies}. */
+    public static final int DEFAULT_MAX_LOCAL_COPIES = 10_000;
 
     private String memcachedNodes;
     private Integer redundancy;
     private boolean sticky;
     private long operationTimeout = DEFAULT_OPERATION_TIMEOUT_MILLIS;
     private long retryInterval = DEFAULT_RETRY_INTERVAL_MILLIS;
+    private long lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT_MILLIS;
+    private int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
     private String storageKeyPrefix = DEFAULT_STORAGE_KEY_PREFIX;
     private String requestUriIgnorePattern;
     private String lockingMode = "none";
@@ -58,13 +52,12 @@ public final class StoreConfig {
     private String storeName = "mcsessions";
     private String writerId;
 
-    private volatile boolean sealed;
-    private List<NodeAddress> nodes = List.of();
-    private Pattern requestUriIgnore;
-    private Pattern lockingUriPattern;
-    private List<String> parsedSigningKeys = List.of();
-    private java.io.ObjectInputFilter classFilter;
-    private Pattern sessionAttributePattern;
+    /** The parsed forms, set once by {@link #validate()}, which seals the configuration. */
+    private volatile Parsed parsed;
+
+    private record Parsed(List<NodeAddress> nodes, Pattern requestUriIgnore, Locking locking, Pattern lockingUriPattern,
+                          List<String> signingKeys, ObjectInputFilter classFilter, Pattern attributes) {
+    }
 
     /** Kind of concurrency control for non-sticky sessions, parsed from {@code lockingMode}. */
     public enum Locking {
@@ -76,10 +69,7 @@ public final class StoreConfig {
         URI_PATTERN
     }
 
-    /**
-     * The memcached nodes, in msm's syntax: {@code n1:host1:11211,n2:host2:11211}; ids are optional
-     * ({@code host:port} alone takes the id {@code host:port}), and nodes may be separated by commas or spaces.
-     */
+    /** The memcached nodes, msm's {@code n1:host1:11211,n2:host2:11211} (ids optional; commas or spaces between). */
     public void setMemcachedNodes(String memcachedNodes) {
         checkNotSealed();
         this.memcachedNodes = memcachedNodes;
@@ -107,6 +97,18 @@ public final class StoreConfig {
     public void setRetryInterval(long retryInterval) {
         checkNotSealed();
         this.retryInterval = retryInterval;
+    }
+
+    /** How long a request waits for its session's lock before it goes on without, in milliseconds; default 5000. */
+    public void setLockWaitTimeout(long lockWaitTimeout) {
+        checkNotSealed();
+        this.lockWaitTimeout = lockWaitTimeout;
+    }
+
+    /** How many sessions an instance keeps a local copy of, least recently used dropped first; default 10,000. */
+    public void setMaxLocalCopies(int maxLocalCopies) {
+        checkNotSealed();
+        this.maxLocalCopies = maxLocalCopies;
     }
 
     /** Prefix of every memcached key this store writes; printable ASCII without spaces; default {@code mcs:}. */
@@ -152,40 +154,27 @@ public final class StoreConfig {
     }
 
     /**
-     * Keys that sign stored values with HMAC-SHA256, comma-separated, each at least 16 characters: the first
-     * signs, all verify (rotate by putting a new key first). A value without a valid signature is ignored
-     * before it is deserialized. Unset: values are not signed (a WARNING at each start).
+     * HMAC-SHA256 keys, comma-separated, each at least 16 characters: the first signs, all verify. A value without a
+     * valid signature is ignored before it is deserialized. Unset: values are not signed (a WARNING at each start).
      */
     public void setSigningKeys(String signingKeys) {
         checkNotSealed();
         this.signingKeys = signingKeys;
     }
 
-    /**
-     * Which classes session attributes may contain, as a JEP 290 pattern (e.g. {@code com.shop.**;java.**;!*}),
-     * on top of the limits of {@link SessionInputFilter} (depth, arrays, references, expansion through shared
-     * references, CPU time). Unset: only the limits apply.
-     */
+    /** Classes attributes may contain, a JEP 290 pattern, on top of {@link SessionInputFilter}'s limits. */
     public void setDeserializationFilter(String deserializationFilter) {
         checkNotSealed();
         this.deserializationFilter = deserializationFilter;
     }
 
-    /**
-     * How session attributes are serialized: {@code java} (default) or {@code kryo} (Kryo 5, for users of
-     * memcached-session-manager's Kryo transcoder; needs {@code com.esotericsoftware:kryo} 5.x on the class path).
-     * Either way the same limits, {@code deserializationFilter} and signing apply; see {@link KryoSessionSerializer}.
-     */
+    /** {@code java} (default) or {@code kryo} (Kryo 5 on the class path; see {@link KryoSessionSerializer}). */
     public void setSerializer(String serializer) {
         checkNotSealed();
         this.serializer = serializer;
     }
 
-    /**
-     * Which session attributes are written to memcached, as a regular expression that the whole attribute name must
-     * match (memcached-session-manager's {@code sessionAttributeFilter}, e.g. {@code ^(userName|cart)$}). Attributes
-     * that do not match stay in the container that set them. Unset: every attribute that serializes is written.
-     */
+    /** A regular expression the whole name of an attribute must match for it to be written; unset: every one. */
     public void setSessionAttributeFilter(String sessionAttributeFilter) {
         checkNotSealed();
         this.sessionAttributeFilter = sessionAttributeFilter;
@@ -210,254 +199,91 @@ public final class StoreConfig {
      * @throws ConfigurationException naming the setting, the rule and the value of the first problem found
      */
     public synchronized StoreConfig validate() {
-        if (sealed) {
+        if (parsed != null) {
             return this;
         }
-        nodes = parseNodes(memcachedNodes);
-        if (redundancy == null) {
-            redundancy = Math.min(2, nodes.size());
-        } else {
-            checkRedundancy(redundancy, nodes.size());
-        }
-        requirePositive("operationTimeout", operationTimeout);
-        requirePositive("retryInterval", retryInterval);
-        if (maxValueSize < 1024) {
-            throw new ConfigurationException("maxValueSize must be at least 1024 bytes, but was " + maxValueSize);
-        }
-        validatePrefix();
-        requestUriIgnore = compile("requestUriIgnorePattern", requestUriIgnorePattern);
-        parseLockingMode();
-        parseSigningKeys();
-        parseDeserializationFilter();
-        parseSerializer();
-        sessionAttributePattern = compile("sessionAttributeFilter", sessionAttributeFilter);
-        if ((username == null) != (password == null)) {
-            throw new ConfigurationException("username and password must be set together, but only "
-                    + (username == null ? "password" : "username") + " was set");
-        }
-        if (storeName == null || storeName.isBlank()) {
-            storeName = "mcsessions";
-        }
-        if (writerId == null || writerId.isBlank()) {
-            writerId = defaultWriterId();
-        }
-        sealed = true;
+        List<NodeAddress> nodes = NodeLists.parse(memcachedNodes);
+        redundancy = redundancy == null ? Math.min(2, nodes.size())
+                : NodeLists.checkRedundancy(redundancy, nodes.size());
+        ConfigValues.checkNumbers(operationTimeout, retryInterval, lockWaitTimeout, maxValueSize, maxLocalCopies);
+        storageKeyPrefix = ConfigValues.prefix(storageKeyPrefix);
+        Pattern requestUriIgnore = ConfigValues.compile("requestUriIgnorePattern", requestUriIgnorePattern);
+        Pattern lockingUriPattern = ConfigValues.lockingUriPattern(lockingMode);
+        lockingMode = lockingMode == null ? "none" : lockingMode.trim();
+        Locking locking = ConfigValues.locking(lockingMode, lockingUriPattern);
+        List<String> keys = ConfigValues.signingKeys(signingKeys);
+        ObjectInputFilter classFilter = ConfigValues.classFilter(deserializationFilter);
+        serializer = ConfigValues.serializer(serializer);
+        Pattern attributes = ConfigValues.compile("sessionAttributeFilter", sessionAttributeFilter);
+        ConfigValues.checkCredentials(username, password);
+        storeName = storeName == null || storeName.isBlank() ? "mcsessions" : storeName;
+        writerId = writerId == null || writerId.isBlank() ? ConfigValues.defaultWriterId() : writerId;
+        parsed = new Parsed(nodes, requestUriIgnore, locking, lockingUriPattern, keys, classFilter, attributes);
         return this;
     }
 
-    /** Also checks a node list given at run time ({@link ReplicatedSessionStore#setMemcachedNodes}). */
-    static void checkRedundancy(int redundancy, int nodeCount) {
-        if (redundancy < 1 || redundancy > nodeCount) {
-            throw new ConfigurationException("redundancy must be between 1 and the number of nodes ("
-                    + nodeCount + "), but was " + redundancy);
-        }
-    }
-
-    /** Parses {@code memcachedNodes}; also a node list given at run time. */
-    static List<NodeAddress> parseNodes(String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigurationException("memcachedNodes must name at least one node as id:host:port "
-                    + "(e.g. n1:10.0.0.1:11211,n2:10.0.0.2:11211), but was " + quote(value));
-        }
-        List<NodeAddress> parsed = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        Set<String> addresses = new HashSet<>();
-        for (String entry : value.trim().split("[,\\s]+")) {
-            NodeAddress node = parseNode(entry);
-            if (!ids.add(node.id())) {
-                throw new ConfigurationException("memcachedNodes must not repeat a node id, but id '" + node.id()
-                        + "' appears twice in " + quote(value));
-            }
-            if (!addresses.add(node.address().toLowerCase(Locale.ROOT))) {
-                throw new ConfigurationException("memcachedNodes must not repeat an address, but "
-                        + node.address() + " appears twice in " + quote(value));
-            }
-            parsed.add(node);
-        }
-        if (parsed.size() > MAX_NODES) {
-            throw new ConfigurationException("memcachedNodes must name at most " + MAX_NODES + " nodes, but named "
-                    + parsed.size());
-        }
-        return List.copyOf(parsed);
-    }
-
-    private static NodeAddress parseNode(String entry) {
-        Matcher m = NODE_ENTRY.matcher(entry);
-        if (!m.matches()) {
-            throw new ConfigurationException("memcachedNodes entries must be id:host:port or host:port, but was "
-                    + quote(entry));
-        }
-        String id = m.group("id");
-        String host = m.group("host");
-        String port = m.group("port");
-        if (id != null && !NODE_ID.matcher(id).matches()) {
-            throw new ConfigurationException("memcachedNodes node ids must be 1-64 letters, digits, '.', '_' or '-', "
-                    + "but was " + quote(id) + " in " + quote(entry));
-        }
-        if (!HOST.matcher(host).matches()) {
-            throw new ConfigurationException("memcachedNodes hosts must be a host name or an IP address, but was "
-                    + quote(host) + " in " + quote(entry));
-        }
-        int portNumber = port.matches("[0-9]{1,5}") ? Integer.parseInt(port) : -1;
-        if (portNumber < 1 || portNumber > 65535) {
-            throw new ConfigurationException("memcachedNodes ports must be between 1 and 65535, but was "
-                    + quote(port) + " in " + quote(entry));
-        }
-        String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return new NodeAddress(id == null ? host + ":" + portNumber : id, bareHost, portNumber);
-    }
-
-    private static void requirePositive(String name, long value) {
-        if (value <= 0) {
-            throw new ConfigurationException(name + " must be a positive number of milliseconds, but was " + value);
-        }
-    }
-
-    private void validatePrefix() {
-        if (storageKeyPrefix == null) {
-            storageKeyPrefix = "";
-        }
-        if (storageKeyPrefix.length() > MAX_PREFIX_LENGTH || !storageKeyPrefix.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new ConfigurationException("storageKeyPrefix must be at most " + MAX_PREFIX_LENGTH
-                    + " printable ASCII characters without spaces, but was " + quote(storageKeyPrefix));
-        }
-    }
-
-    private void parseLockingMode() {
-        String mode = lockingMode == null ? "none" : lockingMode.trim();
-        if (mode.equalsIgnoreCase("none")) {
-            lockingUriPattern = null;
-        } else if (mode.equalsIgnoreCase("all")) {
-            lockingUriPattern = null;
-        } else if (mode.startsWith("uriPattern:")) {
-            lockingUriPattern = compile("lockingMode", mode.substring("uriPattern:".length()));
-            if (lockingUriPattern == null) {
-                throw new ConfigurationException("lockingMode uriPattern: needs a regular expression after the colon, "
-                        + "but was " + quote(lockingMode));
-            }
-        } else {
-            throw new ConfigurationException("lockingMode must be none, all or uriPattern:<regex>, but was "
-                    + quote(lockingMode));
-        }
-        lockingMode = mode;
-    }
-
-    private void parseSigningKeys() {
-        if (signingKeys == null || signingKeys.isBlank()) {
-            parsedSigningKeys = List.of();
-            return;
-        }
-        List<String> keys = new ArrayList<>();
-        for (String key : signingKeys.split(",")) {
-            String trimmed = key.trim();
-            if (trimmed.length() < 16) {
-                throw new ConfigurationException("signingKeys must each be at least 16 characters, but key "
-                        + (keys.size() + 1) + " has " + trimmed.length());
-            }
-            if (trimmed.startsWith("${") && trimmed.endsWith("}")) {
-                // A property the container did not replace: as a key it would be a secret printed in the docs.
-                throw new ConfigurationException("signingKeys must be secrets, but key " + (keys.size() + 1) + " is "
-                        + "the property reference " + trimmed + " that nothing replaced: define the property (e.g. in "
-                        + "Tomcat's conf/catalina.properties)");
-            }
-            keys.add(trimmed);
-        }
-        parsedSigningKeys = List.copyOf(keys);
-    }
-
-    private void parseDeserializationFilter() {
-        if (deserializationFilter == null || deserializationFilter.isBlank()) {
-            classFilter = null;
-            return;
-        }
-        try {
-            classFilter = java.io.ObjectInputFilter.Config.createFilter(deserializationFilter);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("deserializationFilter must be a JEP 290 filter pattern (e.g. "
-                    + "com.shop.**;java.**;!*), but was " + quote(deserializationFilter) + ": " + e.getMessage());
-        }
-    }
-
-    private void parseSerializer() {
-        String name = serializer == null || serializer.isBlank() ? JAVA_SERIALIZER
-                : serializer.trim().toLowerCase(Locale.ROOT);
-        if (!name.equals(JAVA_SERIALIZER) && !name.equals(KRYO_SERIALIZER)) {
-            throw new ConfigurationException("serializer must be java or kryo, but was " + quote(serializer));
-        }
-        if (name.equals(KRYO_SERIALIZER) && !kryoAvailable()) {
-            throw new ConfigurationException("serializer kryo needs Kryo 5 (com.esotericsoftware:kryo 5.x, with "
-                    + "objenesis, minlog and reflectasm) on the class path beside mcsessions-core, but it was not found; "
-                    + "add it, or set serializer to java");
-        }
-        serializer = name;
-    }
-
     /**
-     * Whether Kryo 5 can be loaded beside this class: its {@code Pool} exists in Kryo 5 only. By name, so that this
-     * class never links to Kryo (the Tomcat drop-in jars relocate the name along with the classes).
+     * A new, unsealed configuration with the settings of this one as they were set (like HikariCP's
+     * {@code copyStateTo}): an adapter keeps one configuration for its setters and starts each store on a copy,
+     * which the store seals, so that a restarted context is configured again from what the user set.
      */
-    private static boolean kryoAvailable() {
-        try {
-            Class.forName("com.esotericsoftware.kryo.util.Pool", false, StoreConfig.class.getClassLoader());
-            Class.forName("org.objenesis.strategy.StdInstantiatorStrategy", false, StoreConfig.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
-    private static Pattern compile(String name, String regex) {
-        if (regex == null || regex.isEmpty()) {
-            return null;
-        }
-        try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new ConfigurationException(name + " must be a valid regular expression, but was " + quote(regex)
-                    + ": " + e.getDescription());
-        }
-    }
-
-    private static String defaultWriterId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | SecurityException e) {
-            host = "localhost";
-        }
-        return host + "-" + ProcessHandle.current().pid();
-    }
-
-    private static String quote(String value) {
-        return value == null ? "<not set>" : "'" + value + "'";
+    public synchronized StoreConfig copy() {
+        StoreConfig copy = new StoreConfig();
+        copy.memcachedNodes = memcachedNodes;
+        copy.redundancy = redundancy;
+        copy.sticky = sticky;
+        copy.operationTimeout = operationTimeout;
+        copy.retryInterval = retryInterval;
+        copy.lockWaitTimeout = lockWaitTimeout;
+        copy.maxLocalCopies = maxLocalCopies;
+        copy.storageKeyPrefix = storageKeyPrefix;
+        copy.requestUriIgnorePattern = requestUriIgnorePattern;
+        copy.lockingMode = lockingMode;
+        copy.sessionBackupAsync = sessionBackupAsync;
+        copy.maxValueSize = maxValueSize;
+        copy.username = username;
+        copy.password = password;
+        copy.signingKeys = signingKeys;
+        copy.deserializationFilter = deserializationFilter;
+        copy.serializer = serializer;
+        copy.sessionAttributeFilter = sessionAttributeFilter;
+        copy.storeName = storeName;
+        copy.writerId = writerId;
+        return copy;
     }
 
     private void checkNotSealed() {
-        if (sealed) {
+        if (parsed != null) {
             throw new IllegalStateException("the configuration is sealed once the store has started; "
                     + "change it before starting");
         }
     }
 
-    private void checkSealed() {
-        if (!sealed) {
+    private Parsed parsed() {
+        Parsed validated = parsed;
+        if (validated == null) {
             throw new IllegalStateException("call validate() before reading derived settings");
         }
+        return validated;
     }
 
     /** The parsed nodes, in configured order; available after {@link #validate()}. */
     public List<NodeAddress> getNodes() {
-        checkSealed();
-        return nodes;
+        return parsed().nodes();
     }
 
     public String getMemcachedNodes() {
         return memcachedNodes;
     }
 
-    /** The number of copies; after {@link #validate()} never null. */
+    /** The redundancy as set, or null for the default, min(2, number of nodes). */
+    public Integer getRedundancySetting() {
+        return redundancy;
+    }
+
+    /** The number of copies; available after {@link #validate()}. */
     public int getRedundancy() {
-        checkSealed();
+        parsed();
         return redundancy;
     }
 
@@ -473,6 +299,14 @@ public final class StoreConfig {
         return retryInterval;
     }
 
+    public long getLockWaitTimeout() {
+        return lockWaitTimeout;
+    }
+
+    public int getMaxLocalCopies() {
+        return maxLocalCopies;
+    }
+
     public String getStorageKeyPrefix() {
         return storageKeyPrefix;
     }
@@ -483,8 +317,7 @@ public final class StoreConfig {
 
     /** The compiled {@code requestUriIgnorePattern}, or null when none is set. */
     public Pattern getRequestUriIgnore() {
-        checkSealed();
-        return requestUriIgnore;
+        return parsed().requestUriIgnore();
     }
 
     public String getLockingMode() {
@@ -493,17 +326,12 @@ public final class StoreConfig {
 
     /** The parsed {@code lockingMode}. */
     public Locking getLocking() {
-        checkSealed();
-        if (lockingMode.equalsIgnoreCase("all")) {
-            return Locking.ALL;
-        }
-        return lockingUriPattern == null ? Locking.NONE : Locking.URI_PATTERN;
+        return parsed().locking();
     }
 
     /** The pattern of {@code lockingMode="uriPattern:<regex>"}, or null. */
     public Pattern getLockingUriPattern() {
-        checkSealed();
-        return lockingUriPattern;
+        return parsed().lockingUriPattern();
     }
 
     public boolean isSessionBackupAsync() {
@@ -524,14 +352,12 @@ public final class StoreConfig {
 
     /** The signing keys, first signs; empty when values are not signed. Available after {@link #validate()}. */
     public List<String> getSigningKeyList() {
-        checkSealed();
-        return parsedSigningKeys;
+        return parsed().signingKeys();
     }
 
-    /** Whether {@code signingKeys} is set; the keys themselves are never exposed as a string. */
+    /** Whether {@code signingKeys} is set (before validation too); the keys are never exposed as a string. */
     public boolean isSigning() {
-        checkSealed();
-        return !parsedSigningKeys.isEmpty();
+        return signingKeys != null && !signingKeys.isBlank();
     }
 
     public String getDeserializationFilter() {
@@ -539,9 +365,8 @@ public final class StoreConfig {
     }
 
     /** The compiled {@code deserializationFilter}, or null. */
-    public java.io.ObjectInputFilter getClassFilter() {
-        checkSealed();
-        return classFilter;
+    public ObjectInputFilter getClassFilter() {
+        return parsed().classFilter();
     }
 
     /** The serializer's name: after {@link #validate()}, {@link #JAVA_SERIALIZER} or {@link #KRYO_SERIALIZER}. */
@@ -555,14 +380,13 @@ public final class StoreConfig {
 
     /** The compiled {@code sessionAttributeFilter}, or null when every attribute is written. */
     public Pattern getSessionAttributePattern() {
-        checkSealed();
-        return sessionAttributePattern;
+        return parsed().attributes();
     }
 
     /** Whether an attribute of this name is written to memcached ({@code sessionAttributeFilter}). */
     public boolean storesAttribute(String name) {
-        checkSealed();
-        return sessionAttributePattern == null || sessionAttributePattern.matcher(name).matches();
+        Pattern attributes = parsed().attributes();
+        return attributes == null || attributes.matcher(name).matches();
     }
 
     public String getStoreName() {

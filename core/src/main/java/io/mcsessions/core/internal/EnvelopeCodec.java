@@ -1,5 +1,6 @@
 package io.mcsessions.core.internal;
 
+import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.internal.StoreCounters.Counter;
 import java.util.function.LongSupplier;

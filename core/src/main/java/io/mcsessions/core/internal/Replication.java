@@ -1,6 +1,7 @@
 package io.mcsessions.core.internal;
 
 import io.mcsessions.core.LoadResult;
+import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SaveResult;

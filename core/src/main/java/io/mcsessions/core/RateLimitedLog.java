@@ -1,4 +1,4 @@
-package io.mcsessions.core.internal;
+package io.mcsessions.core;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 /**
  * A warning about a condition that can repeat on every request (an unreadable value, an oversized session):
  * logged at WARNING at most once per interval with the number of times it was suppressed, and at DEBUG
- * otherwise, so a bad value cannot flood the log.
+ * otherwise, so a bad value cannot flood the log. Used by core and by the adapters.
  */
 public final class RateLimitedLog {
     private final System.Logger log;
