@@ -3,35 +3,22 @@ package io.mcsessions.jetty;
 import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
-import io.mcsessions.core.SessionInputFilter;
 import io.mcsessions.core.StorageKeyPrefixes;
 import io.mcsessions.core.Revisions;
-import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
-import io.mcsessions.core.SessionSerializer;
 import io.mcsessions.core.StoreConfig;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.session.HouseKeeper;
 import org.eclipse.jetty.session.ObjectStreamSessionDataStore;
 import org.eclipse.jetty.session.SessionContext;
 import org.eclipse.jetty.session.SessionData;
 import org.eclipse.jetty.session.SessionIdManager;
-import org.eclipse.jetty.session.UnreadableSessionDataException;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.ManagedOperation;
@@ -64,26 +51,18 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     public static final String STORE_ATTRIBUTE = ReplicatedSessionStore.SERVLET_CONTEXT_ATTRIBUTE;
 
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
-    /** The filter of the attribute stream being read on this thread, to say why it rejected something. */
-    private static final ThreadLocal<SessionInputFilter> READING = new ThreadLocal<>();
-    private static final long UNREADABLE_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    private final MemcachedSessionDataStoreFactory.Settings settings;
+    /** The factory's settings when it made this store, unsealed: each start validates a copy. */
+    private final StoreConfig settings;
+    private final boolean logToSlf4j;
     private volatile SessionCopies copies;
-    private volatile ObjectInputFilter classFilter;
-    /** serializer="kryo": writes and reads the attributes; null for Jetty's own format (serializer="java"). */
-    private volatile SessionSerializer kryo;
-    /** sessionAttributeFilter: the names of the attributes written; null for all. */
-    private volatile Pattern storedAttributes;
+    private volatile AttributeCodec codec;
     private volatile String name = "mcsessions";
-    /** A node list set on this store (through JMX) that replaces the factory's, also for the next start. */
-    private volatile String memcachedNodes;
     private volatile int expiryMarginSeconds;
-    private final AtomicLong lastUnreadableWarning =
-            new AtomicLong(System.nanoTime() - UNREADABLE_WARNING_INTERVAL_NANOS);
 
-    MemcachedSessionDataStore(MemcachedSessionDataStoreFactory.Settings settings) {
+    MemcachedSessionDataStore(StoreConfig settings, boolean logToSlf4j) {
         this.settings = settings;
+        this.logToSlf4j = logToSlf4j;
     }
 
     @Override
@@ -91,30 +70,34 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         if (_context == null) {
             throw new IllegalStateException("No SessionContext");
         }
-        if (settings.logToSlf4j()) {
+        if (logToSlf4j) {
             Slf4jLogBridge.install();
         }
         name = storeName(_context);
-        StoreConfig config = settings.newStoreConfig();
-        if (memcachedNodes != null) {
-            config.setMemcachedNodes(memcachedNodes);
-        }
+        StoreConfig config = settings.copy();
         config.setStoreName(name);
-        config.setStorageKeyPrefix(StorageKeyPrefixes.forContext(settings.storageKeyPrefix(),
+        config.setStorageKeyPrefix(StorageKeyPrefixes.forContext(settings.getStorageKeyPrefix(),
                 contextName(_context.getCanonicalContextPath(), _context.getVhost())));
         String worker = _context.getWorkerName();
-        if (settings.writerId() == null && worker != null && !worker.isBlank()) {
+        if (settings.getWriterId() == null && worker != null && !worker.isBlank()) {
             config.setWriterId(worker);
         }
         // memcached keeps a session past its expiry for as long as Jetty may take to notice: a skipped save, and
         // two scavenger runs, so that the instance managing it can still load it and call its listeners.
         expiryMarginSeconds = Math.max(0, getSavePeriodSec()) + 2 * scavengeIntervalSeconds();
         ReplicatedSessionStore store = ReplicatedSessionStore.start(config); // a bad setting fails the context here
-        classFilter = store.config().getClassFilter();
-        kryo = StoreConfig.KRYO_SERIALIZER.equals(store.config().getSerializer())
-                ? SessionSerializer.forConfig(store.config()) : null;
-        storedAttributes = store.config().getSessionAttributePattern();
-        copies = new SessionCopies(store, settings.maxLocalCopies());
+        codec = new AttributeCodec(store.config(), new AttributeCodec.JettyFormat() {
+            @Override
+            public void write(SessionData data, OutputStream out) throws Exception {
+                serializeAttributes(data, out);
+            }
+
+            @Override
+            public void read(SessionData data, InputStream in) throws Exception {
+                deserializeAttributes(data, in);
+            }
+        });
+        copies = new SessionCopies(store, config.getMaxLocalCopies());
         try {
             super.doStart();
         } catch (Exception e) {
@@ -164,7 +147,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     @Override
     public SessionData doLoad(String id) throws Exception {
         SessionRecord newest = copies.newest(id, true);
-        return newest == null ? null : decode(id, newest);
+        return newest == null ? null : codec.decode(id, newest, _context);
     }
 
     @Override
@@ -174,7 +157,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
                     () -> ours.setDirty(true));
             return;
         }
-        byte[] payload = SessionDataCodec.encode(data, serializedAttributes(data));
+        byte[] payload = codec.encode(data);
         long known = data instanceof MemcachedSessionData ours && ours.revision() > 0 ? ours.revision()
                 : copies.knownRevision(id);
         long revision = Revisions.next(known);
@@ -184,7 +167,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
             ours.revision(revision);
             ours.stored(data.getAccessed(), data.getMaxInactiveMs());
         }
-        copies.save(record, data.getExpiry(), settings.sessionBackupAsync());
+        copies.save(record, data.getExpiry(), settings.isSessionBackupAsync());
     }
 
     @Override
@@ -236,97 +219,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     /** Jetty's class-loading stream, held to the limits and the {@code deserializationFilter}. */
     @Override
     protected ObjectInputStream newObjectInputStream(InputStream is) throws IOException {
-        SessionInputFilter filter = new SessionInputFilter(is.available(), classFilter);
-        ObjectInputStream in = new FilteredObjectInputStream(is, filter);
-        READING.set(filter);
-        return in;
-    }
-
-    private MemcachedSessionData decode(String id, SessionRecord record) throws UnreadableSessionDataException {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        ClassLoader webapp = _context.getContext() == null ? null : _context.getContext().getClassLoader();
-        try {
-            SessionDataCodec.Header header = SessionDataCodec.readHeader(record.payload());
-            if (!id.equals(header.id())) {
-                throw new IOException("the stored payload belongs to another session id");
-            }
-            MemcachedSessionData data = SessionDataCodec.newData(header, record.revision(),
-                    record.lastAccessedTime());
-            if (webapp != null) {
-                thread.setContextClassLoader(webapp); // Jetty resolves webapp classes with the thread's loader
-            }
-            readAttributes(data, record.payload(), header, webapp);
-            data.clean();
-            return data;
-        } catch (Exception e) {
-            SessionInputFilter filter = READING.get();
-            String why = filter != null && filter.rejection() != null ? filter.rejection() : e.toString();
-            warnUnreadable(name + " - session " + SessionIds.shorten(id) + " cannot be read (" + why + "); Jetty "
-                    + "drops it and the request goes on without it");
-            throw new UnreadableSessionDataException(id, _context, e);
-        } finally {
-            READING.remove();
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    /**
-     * Jetty's format (serializer="java") through Jetty's own reader; Kryo's through the Kryo serializer. A store set
-     * to Kryo still reads what Jetty's format wrote before the switch; one set to Java names the setting instead of
-     * failing on the Kryo bytes.
-     */
-    private void readAttributes(MemcachedSessionData data, byte[] payload, SessionDataCodec.Header header,
-                                ClassLoader webapp) throws Exception {
-        int offset = header.attributesOffset();
-        int length = header.attributesLength();
-        if (!StoreConfig.KRYO_SERIALIZER.equals(SessionSerializer.formatOf(payload, offset, length))) {
-            deserializeAttributes(data, new ByteArrayInputStream(payload, offset, length));
-            return;
-        }
-        SessionSerializer reader = kryo;
-        if (reader == null) {
-            throw new IOException("the session was written with serializer=kryo, and this instance reads Jetty's "
-                    + "format only (serializer=java): set the same serializer on every instance");
-        }
-        Map<String, Object> attributes = reader.deserialize(Arrays.copyOfRange(payload, offset, offset + length),
-                webapp != null ? webapp : Thread.currentThread().getContextClassLoader());
-        data.putAllAttributes(attributes);
-    }
-
-    /**
-     * A planted or damaged value can come back with every request that names its session: at most one WARNING a
-     * minute, the others at DEBUG.
-     */
-    private void warnUnreadable(String message) {
-        long now = System.nanoTime();
-        long last = lastUnreadableWarning.get();
-        if (now - last >= UNREADABLE_WARNING_INTERVAL_NANOS && lastUnreadableWarning.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, message);
-        } else {
-            LOG.log(System.Logger.Level.DEBUG, message);
-        }
-    }
-
-    private byte[] serializedAttributes(SessionData data) throws Exception {
-        SessionData stored = storedAttributes == null ? data : StoredAttributes.of(data, storedAttributes);
-        SessionSerializer writer = kryo;
-        if (writer != null) {
-            return writer.serialize(new TreeMap<>(stored.getAllAttributes())); // leaves out what does not serialize
-        }
-        return javaAttributes(stored);
-    }
-
-    /** Jetty's format, byte for byte as Jetty's own store writes it. */
-    private byte[] javaAttributes(SessionData data) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try {
-            serializeAttributes(data, bytes);
-        } catch (IOException | RuntimeException e) {
-            bytes.reset();
-            serializeAttributes(SerializableAttributes.of(data, name), bytes);
-        }
-        return bytes.toByteArray();
+        return codec.newObjectInputStream(is);
     }
 
     /** memcached's TTL: the idle timeout plus the time Jetty may take to save or scavenge it; 0 never expires. */
@@ -368,7 +261,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     @ManagedAttribute("every memcached node with its health and counters")
     public String[] getNodeStates() {
         ReplicatedSessionStore store = running();
-        return store == null ? new String[0] : store.nodes().stream().map(MemcachedSessionDataStore::describe)
+        return store == null ? new String[0] : store.nodes().stream().map(NodeStatus::describe)
                 .toArray(String[]::new);
     }
 
@@ -403,7 +296,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         if (store != null) {
             return store.memcachedNodes();
         }
-        return memcachedNodes != null ? memcachedNodes : settings.memcachedNodes();
+        return settings.getMemcachedNodes();
     }
 
     /**
@@ -424,14 +317,14 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
                 throw new IllegalArgumentException(name + " - memcachedNodes not changed: " + e.getMessage());
             }
         }
-        this.memcachedNodes = memcachedNodes;
+        settings.setMemcachedNodes(memcachedNodes);
     }
 
     @ManagedAttribute("memcached nodes a node list change removed that are still read until the change completes")
     public String[] getRetiringNodeStates() {
         ReplicatedSessionStore store = running();
         return store == null ? new String[0] : store.retiringNodes().stream()
-                .map(MemcachedSessionDataStore::describe).toArray(String[]::new);
+                .map(NodeStatus::describe).toArray(String[]::new);
     }
 
     @ManagedAttribute("copies of each session")
@@ -442,23 +335,23 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @ManagedAttribute("memcached operation timeout (ms)")
     public long getOperationTimeout() {
-        return settings.operationTimeout();
+        return settings.getOperationTimeout();
     }
 
     @ManagedAttribute("pause before a failed node is probed again (ms)")
     public long getRetryInterval() {
-        return settings.retryInterval();
+        return settings.getRetryInterval();
     }
 
     @ManagedAttribute("whether sessions are written in the background")
     public boolean isSessionBackupAsync() {
-        return settings.sessionBackupAsync();
+        return settings.isSessionBackupAsync();
     }
 
     @ManagedAttribute("prefix of this context's memcached keys")
     public String getStorageKeyPrefix() {
         ReplicatedSessionStore store = running();
-        return store == null ? settings.storageKeyPrefix() : store.config().getStorageKeyPrefix();
+        return store == null ? settings.getStorageKeyPrefix() : store.config().getStorageKeyPrefix();
     }
 
     @ManagedOperation(value = "take a memcached node out of service in this JVM until marked up", impact = "ACTION")
@@ -479,11 +372,6 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
         return store;
     }
 
-    private static String describe(NodeStatus node) {
-        return node.node().describe() + ": " + node.state() + " since " + Instant.ofEpochMilli(node.sinceMillis())
-                + ", " + node.operations() + " operations, " + node.failures() + " failures, " + node.timeouts()
-                + " timeouts" + (node.lastFailure() == null ? "" : ", last failure: " + node.lastFailure());
-    }
 
     @Override
     public String toString() {

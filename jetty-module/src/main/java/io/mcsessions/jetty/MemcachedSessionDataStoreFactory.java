@@ -24,28 +24,15 @@ import org.eclipse.jetty.util.annotation.ManagedObject;
 @ManagedObject("Makes session data stores that replicate sessions to N memcached nodes")
 public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFactory {
     /** Default {@link #setMaxLocalCopies(int) maxLocalCopies}. */
-    public static final int DEFAULT_MAX_LOCAL_COPIES = 10_000;
+    public static final int DEFAULT_MAX_LOCAL_COPIES = StoreConfig.DEFAULT_MAX_LOCAL_COPIES;
 
-    private String memcachedNodes;
-    private Integer redundancy;
-    private long operationTimeout = StoreConfig.DEFAULT_OPERATION_TIMEOUT_MILLIS;
-    private long retryInterval = StoreConfig.DEFAULT_RETRY_INTERVAL_MILLIS;
-    private String storageKeyPrefix = StoreConfig.DEFAULT_STORAGE_KEY_PREFIX;
-    private boolean sessionBackupAsync;
-    private int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
-    private String username;
-    private String password;
-    private String signingKeys;
-    private String deserializationFilter;
-    private String serializer = StoreConfig.JAVA_SERIALIZER;
-    private String sessionAttributeFilter;
-    private String writerId;
-    private int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
-    private boolean logToSlf4j = true;
+    /** What the setters set; each store starts from a copy, so it keeps its settings whatever the factory is told. */
+    private final StoreConfig config = new StoreConfig();
+    private volatile boolean logToSlf4j = true;
 
     @Override
     public SessionDataStore getSessionDataStore(SessionManager manager) {
-        MemcachedSessionDataStore store = new MemcachedSessionDataStore(settings());
+        MemcachedSessionDataStore store = new MemcachedSessionDataStore(config.copy(), logToSlf4j);
         store.setGracePeriodSec(getGracePeriodSec());
         store.setSavePeriodSec(getSavePeriodSec());
         return store;
@@ -56,42 +43,42 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * Required.
      */
     public void setMemcachedNodes(String memcachedNodes) {
-        this.memcachedNodes = memcachedNodes;
+        config.setMemcachedNodes(memcachedNodes);
     }
 
     @ManagedAttribute("memcached nodes as configured")
     public String getMemcachedNodes() {
-        return memcachedNodes;
+        return config.getMemcachedNodes();
     }
 
     /** How many nodes hold a copy of each session; default min(2, number of nodes). */
     public void setRedundancy(int redundancy) {
-        this.redundancy = redundancy;
+        config.setRedundancy(redundancy);
     }
 
     /** The configured redundancy, or null for the default. */
     public Integer getRedundancy() {
-        return redundancy;
+        return config.getRedundancySetting();
     }
 
     /** How long one memcached operation may take before it counts as failed, in milliseconds; default 1000. */
     public void setOperationTimeout(long operationTimeout) {
-        this.operationTimeout = operationTimeout;
+        config.setOperationTimeout(operationTimeout);
     }
 
     @ManagedAttribute("memcached operation timeout (ms)")
     public long getOperationTimeout() {
-        return operationTimeout;
+        return config.getOperationTimeout();
     }
 
     /** How long a failed node is left alone before one probe checks it again, in milliseconds; default 2000. */
     public void setRetryInterval(long retryInterval) {
-        this.retryInterval = retryInterval;
+        config.setRetryInterval(retryInterval);
     }
 
     @ManagedAttribute("pause before a failed node is probed again (ms)")
     public long getRetryInterval() {
-        return retryInterval;
+        return config.getRetryInterval();
     }
 
     /**
@@ -99,12 +86,12 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * contexts never share a key.
      */
     public void setStorageKeyPrefix(String storageKeyPrefix) {
-        this.storageKeyPrefix = storageKeyPrefix;
+        config.setStorageKeyPrefix(storageKeyPrefix);
     }
 
     @ManagedAttribute("prefix of the memcached keys")
     public String getStorageKeyPrefix() {
-        return storageKeyPrefix;
+        return config.getStorageKeyPrefix();
     }
 
     /**
@@ -113,35 +100,35 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * with sticky sessions only.
      */
     public void setSessionBackupAsync(boolean sessionBackupAsync) {
-        this.sessionBackupAsync = sessionBackupAsync;
+        config.setSessionBackupAsync(sessionBackupAsync);
     }
 
     @ManagedAttribute("whether sessions are written in the background")
     public boolean isSessionBackupAsync() {
-        return sessionBackupAsync;
+        return config.isSessionBackupAsync();
     }
 
     /** Largest value written to memcached in bytes (memcached's {@code -I}); default 1 MiB. */
     public void setMaxValueSize(int maxValueSize) {
-        this.maxValueSize = maxValueSize;
+        config.setMaxValueSize(maxValueSize);
     }
 
     public int getMaxValueSize() {
-        return maxValueSize;
+        return config.getMaxValueSize();
     }
 
     /** SASL user name (binary protocol, PLAIN); needs a password. */
     public void setUsername(String username) {
-        this.username = username;
+        config.setUsername(username);
     }
 
     public String getUsername() {
-        return username;
+        return config.getUsername();
     }
 
     /** SASL password; needs a user name. */
     public void setPassword(String password) {
-        this.password = password;
+        config.setPassword(password);
     }
 
     /**
@@ -150,13 +137,13 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * instance at once.
      */
     public void setSigningKeys(String signingKeys) {
-        this.signingKeys = signingKeys;
+        config.setSigningKeys(signingKeys);
     }
 
     /** Whether stored values are signed (the keys themselves are never shown). */
     @ManagedAttribute("whether stored values are signed")
     public boolean isSigning() {
-        return signingKeys != null && !signingKeys.isBlank();
+        return config.isSigning();
     }
 
     /**
@@ -165,12 +152,12 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * time) apply in any case.
      */
     public void setDeserializationFilter(String deserializationFilter) {
-        this.deserializationFilter = deserializationFilter;
+        config.setDeserializationFilter(deserializationFilter);
     }
 
     @ManagedAttribute("classes session attributes may contain (JEP 290 pattern)")
     public String getDeserializationFilter() {
-        return deserializationFilter;
+        return config.getDeserializationFilter();
     }
 
     /**
@@ -180,12 +167,12 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * a switch only if it is {@code kryo}.
      */
     public void setSerializer(String serializer) {
-        this.serializer = serializer;
+        config.setSerializer(serializer);
     }
 
     @ManagedAttribute("how session attributes are serialized: java or kryo")
     public String getSerializer() {
-        return serializer;
+        return config.getSerializer();
     }
 
     /**
@@ -194,21 +181,21 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * cache only. Unset: every attribute.
      */
     public void setSessionAttributeFilter(String sessionAttributeFilter) {
-        this.sessionAttributeFilter = sessionAttributeFilter;
+        config.setSessionAttributeFilter(sessionAttributeFilter);
     }
 
     @ManagedAttribute("names of the session attributes written to memcached (regular expression)")
     public String getSessionAttributeFilter() {
-        return sessionAttributeFilter;
+        return config.getSessionAttributeFilter();
     }
 
     /** Names this instance in stored values; default the session id manager's worker name, else host-pid. */
     public void setWriterId(String writerId) {
-        this.writerId = writerId;
+        config.setWriterId(writerId);
     }
 
     public String getWriterId() {
-        return writerId;
+        return config.getWriterId();
     }
 
     /**
@@ -216,12 +203,12 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
      * {@link MemcachedSessionDataStore}); default {@value #DEFAULT_MAX_LOCAL_COPIES}; 0 keeps none.
      */
     public void setMaxLocalCopies(int maxLocalCopies) {
-        this.maxLocalCopies = maxLocalCopies;
+        config.setMaxLocalCopies(maxLocalCopies);
     }
 
     @ManagedAttribute("sessions whose last copy each context keeps locally")
     public int getMaxLocalCopies() {
-        return maxLocalCopies;
+        return config.getMaxLocalCopies();
     }
 
     /**
@@ -236,51 +223,11 @@ public class MemcachedSessionDataStoreFactory extends AbstractSessionDataStoreFa
         return logToSlf4j;
     }
 
-    /** The settings as they are now, for one store. */
-    Settings settings() {
-        return new Settings(memcachedNodes, redundancy, operationTimeout, retryInterval, storageKeyPrefix,
-                sessionBackupAsync, maxValueSize, username, password, signingKeys, deserializationFilter, serializer,
-                sessionAttributeFilter, writerId, maxLocalCopies, logToSlf4j);
-    }
-
-    /** A snapshot of a factory's settings: a store keeps its own, whatever the factory is told later. */
-    record Settings(String memcachedNodes, Integer redundancy, long operationTimeout, long retryInterval,
-                    String storageKeyPrefix, boolean sessionBackupAsync, int maxValueSize, String username,
-                    String password, String signingKeys, String deserializationFilter, String serializer,
-                    String sessionAttributeFilter, String writerId, int maxLocalCopies, boolean logToSlf4j) {
-
-        /** A fresh, unvalidated core configuration; the store adds what depends on its context. */
-        StoreConfig newStoreConfig() {
-            StoreConfig config = new StoreConfig();
-            config.setMemcachedNodes(memcachedNodes);
-            if (redundancy != null) {
-                config.setRedundancy(redundancy);
-            }
-            config.setOperationTimeout(operationTimeout);
-            config.setRetryInterval(retryInterval);
-            config.setSessionBackupAsync(sessionBackupAsync);
-            config.setMaxValueSize(maxValueSize);
-            config.setUsername(username);
-            config.setPassword(password);
-            config.setSigningKeys(signingKeys);
-            config.setDeserializationFilter(deserializationFilter);
-            config.setSerializer(serializer);
-            config.setSessionAttributeFilter(sessionAttributeFilter);
-            config.setWriterId(writerId);
-            return config;
-        }
-
-        /** Never shows the password or the signing keys. */
-        @Override
-        public String toString() {
-            return "Settings[memcachedNodes=" + memcachedNodes + ", redundancy=" + redundancy + "]";
-        }
-    }
-
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[memcachedNodes=" + memcachedNodes + ", redundancy="
-                + (redundancy == null ? "default" : redundancy) + ", operationTimeout=" + operationTimeout
-                + ", retryInterval=" + retryInterval + "]";
+        Integer redundancy = config.getRedundancySetting();
+        return getClass().getSimpleName() + "[memcachedNodes=" + config.getMemcachedNodes() + ", redundancy="
+                + (redundancy == null ? "default" : redundancy) + ", operationTimeout=" + config.getOperationTimeout()
+                + ", retryInterval=" + config.getRetryInterval() + "]";
     }
 }

@@ -48,7 +48,7 @@ final class AdapterSettings {
      * Checks the settings that reach core unchanged with core's own rules, before the web server starts. The adapters
      * check them again when the context starts, but a context that fails to start shows up in Boot only as "failed
      * to start" (Tomcat logs the reason); an exception from here is the application's start failure itself, with
-     * core's message. Tomcat's {@code lockWaitTimeout} and Jetty's own settings are left to the adapters.
+     * core's message. Settings that only one adapter has (Jetty's save period, Tomcat's msm names) are left to it.
      *
      * @throws ConfigurationException naming the setting, the rule and the value
      */
@@ -65,7 +65,9 @@ final class AdapterSettings {
         set(p.getDeserializationFilter(), config::setDeserializationFilter);
         set(p.getSerializer(), config::setSerializer);
         set(p.getSessionAttributeFilter(), config::setSessionAttributeFilter);
+        set(p.getMaxLocalCopies(), config::setMaxLocalCopies);
         if (tomcat) {
+            set(millis(p.getLockWaitTimeout()), config::setLockWaitTimeout);
             set(p.getRequestUriIgnorePattern(), config::setRequestUriIgnorePattern);
             // msm's "auto" is Tomcat's to translate (to "all", with a warning)
             if (p.getLockingMode() != null && !p.getLockingMode().trim().equalsIgnoreCase("auto")) {

@@ -3,7 +3,6 @@ package io.mcsessions.boot;
 import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -26,7 +25,7 @@ public class McsessionsNodes {
         return store.current().map(ReplicatedSessionStore::memcachedNodes).orElse("");
     }
 
-    /** One line per node in use: id, address, state and since when. */
+    /** One line per node in use, as JMX shows it: id, address, state, since when, counters, last failure. */
     public List<String> states() {
         return store.current().map(s -> describe(s.nodes())).orElse(List.of());
     }
@@ -37,8 +36,7 @@ public class McsessionsNodes {
     }
 
     private static List<String> describe(List<NodeStatus> nodes) {
-        return nodes.stream().map(n -> n.node().describe() + " " + n.state() + " since "
-                + Instant.ofEpochMilli(n.sinceMillis())).toList();
+        return nodes.stream().map(NodeStatus::describe).toList();
     }
 
     /**

@@ -123,7 +123,7 @@ class RuntimeNodeChangeTest {
 
             String view = BootApps.get(admin, endpoint).body();
             assertTrue(view.contains("\"memcachedNodes\":\"" + nodes(1, 2, 3) + "\""), view);
-            assertTrue(view.contains("\"retiringNodes\":[\"n1 (" + cluster.node(0).address() + ") "), view);
+            assertTrue(view.contains("\"retiringNodes\":[\"n1 (" + cluster.node(0).address() + "): "), view);
             long onAdded = Long.parseLong(cluster.node(3).stats().get("curr_items"));
             assertTrue(onAdded >= 1, "the added node holds " + onAdded + " items");
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
+import io.mcsessions.tomcat.MemcachedManagerAttributes;
 import io.mcsessions.tomcat.MemcachedSessionManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,7 @@ class StarterPropertiesTest {
     void everyAdapterSettingHasAProperty() throws IOException {
         Set<String> properties = metadataProperties();
         Set<String> settings = new TreeSet<>(setters(MemcachedSessionManager.class));
+        settings.addAll(setters(MemcachedManagerAttributes.class)); // the context.xml attributes live there
         settings.removeAll(MSM_ONLY);
         settings.remove("property"); // Tomcat's digester hook, not a setting
         settings.addAll(setters(MemcachedSessionDataStoreFactory.class));

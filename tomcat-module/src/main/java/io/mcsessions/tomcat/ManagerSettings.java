@@ -16,7 +16,6 @@ import org.apache.catalina.Context;
 final class ManagerSettings {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.MemcachedSessionManager");
     private static final int MAX_PREFIX_LENGTH = 100;
-    static final int DEFAULT_MAX_LOCAL_COPIES = 10_000;
     private static final Pattern MSM_PREFIX_TOKENS = Pattern.compile(
             "(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion)"
                     + "(?:,(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion))*");
@@ -40,25 +39,10 @@ final class ManagerSettings {
     /** msm's Kryo transcoder factory, which serializer="kryo" replaces. */
     static final String MSM_KRYO_TRANSCODER = "de.javakaffee.web.msm.serializer.kryo.KryoTranscoderFactory";
 
-    String memcachedNodes;
-    Integer redundancy;
-    boolean sticky;
-    long operationTimeout = StoreConfig.DEFAULT_OPERATION_TIMEOUT_MILLIS;
-    long retryInterval = StoreConfig.DEFAULT_RETRY_INTERVAL_MILLIS;
-    String storageKeyPrefix;
-    String requestUriIgnorePattern;
-    String lockingMode = "none";
-    long lockWaitTimeout = 5000;
-    /** Non-sticky: how many local copies to keep; see {@link LocalCopies}. */
-    int maxLocalCopies = DEFAULT_MAX_LOCAL_COPIES;
-    boolean sessionBackupAsync;
-    int maxValueSize = StoreConfig.DEFAULT_MAX_VALUE_SIZE;
-    String username;
-    String password;
-    String signingKeys;
-    String deserializationFilter;
-    String serializer;
-    String sessionAttributeFilter;
+    /** What the typed setters set; copied at each start, so that a restarted context starts from it again. */
+    final StoreConfig config = new StoreConfig();
+    /** serializer was set: msm's Kryo transcoder attribute then changes nothing. */
+    boolean serializerSet;
     /** msm's transcoderFactoryClass named its Kryo transcoder and no serializer was set: use Kryo, say so once. */
     boolean kryoFromMsm;
     boolean trustUnsignedPrincipal;
@@ -73,15 +57,25 @@ final class ManagerSettings {
             "maxLocalCopies", "whole number");
 
     /**
-     * Remembers a value Tomcat's digester could not convert for one of our numeric attributes; false for any other
-     * attribute, which Tomcat then reports as it does for unknown attributes.
+     * An attribute Tomcat's digester found no typed setter for, or could not convert for one: msm's attributes
+     * without an equivalent are remembered for one warning at start (msm's Kryo transcoder becomes
+     * serializer="kryo"); a malformed value of one of our numeric attributes fails the start with a message naming
+     * it, instead of Tomcat's warning and the default. False for any other name, which Tomcat reports as unknown.
      */
-    boolean malformed(String attribute, String value) {
-        if (!NUMERIC.containsKey(attribute)) {
-            return false;
+    boolean untyped(String attribute, String value) {
+        if (attribute.equals("transcoderFactoryClass") && value != null && value.trim().equals(MSM_KRYO_TRANSCODER)) {
+            kryoFromMsm = true;
+            return true;
         }
-        malformed.put(attribute, value);
-        return true;
+        if (INSTEAD.containsKey(attribute)) {
+            unsupported.put(attribute, value);
+            return true;
+        }
+        if (NUMERIC.containsKey(attribute)) {
+            malformed.put(attribute, value);
+            return true;
+        }
+        return false;
     }
 
     /** A value set through a typed setter replaces a malformed one given earlier. */
@@ -89,16 +83,12 @@ final class ManagerSettings {
         malformed.remove(attribute);
     }
 
-    void unsupported(String attribute, String value) {
-        unsupported.put(attribute, value);
-    }
-
     /** One warning per msm attribute without an equivalent, and for msm's lockingMode "auto". */
     void warnAboutUnsupported(String storeName) {
         unsupported.forEach((attribute, value) -> LOG.log(System.Logger.Level.WARNING, storeName + " - msm attribute "
                 + attribute + "=\"" + value + "\" is not supported by mcsessions and is ignored: "
                 + INSTEAD.get(attribute)));
-        if (kryoFromMsm && serializer == null) {
+        if (kryoFromMsm && !serializerSet) {
             LOG.log(System.Logger.Level.INFO, storeName + " - msm attribute transcoderFactoryClass=\""
                     + MSM_KRYO_TRANSCODER + "\" is read as serializer=\"kryo\": sessions are written with Kryo 5 in "
                     + "mcsessions' own format (msm's stored sessions are not read). Set serializer=\"kryo\" instead");
@@ -110,47 +100,30 @@ final class ManagerSettings {
     }
 
     private boolean isAutoLocking() {
+        String lockingMode = config.getLockingMode();
         return lockingMode != null && lockingMode.trim().equalsIgnoreCase("auto");
     }
 
+    /** A copy of what was set, completed by what depends on the context; not yet validated. */
     StoreConfig toStoreConfig(String storeName, String host, Context context, String jvmRoute) {
         if (!malformed.isEmpty()) {
             Map.Entry<String, String> bad = malformed.entrySet().iterator().next();
             throw new ConfigurationException(bad.getKey() + " must be a " + NUMERIC.get(bad.getKey()) + ", but was '"
                     + bad.getValue() + "'");
         }
-        StoreConfig config = new StoreConfig();
-        config.setStoreName(storeName);
-        config.setMemcachedNodes(memcachedNodes);
-        if (redundancy != null) {
-            config.setRedundancy(redundancy);
+        StoreConfig copy = config.copy();
+        copy.setStoreName(storeName);
+        copy.setStorageKeyPrefix(storageKeyPrefix(config.getStorageKeyPrefix(), host, context));
+        if (isAutoLocking()) {
+            copy.setLockingMode("all");
         }
-        config.setSticky(sticky);
-        config.setOperationTimeout(operationTimeout);
-        config.setRetryInterval(retryInterval);
-        config.setStorageKeyPrefix(storageKeyPrefix(host, context));
-        config.setRequestUriIgnorePattern(requestUriIgnorePattern);
-        config.setLockingMode(isAutoLocking() ? "all" : lockingMode);
-        config.setSessionBackupAsync(sessionBackupAsync);
-        config.setMaxValueSize(maxValueSize);
-        config.setUsername(username);
-        config.setPassword(password);
-        config.setSigningKeys(signingKeys);
-        config.setDeserializationFilter(deserializationFilter);
-        config.setSerializer(serializer != null ? serializer
-                : kryoFromMsm ? StoreConfig.KRYO_SERIALIZER : StoreConfig.JAVA_SERIALIZER);
-        config.setSessionAttributeFilter(sessionAttributeFilter);
+        if (kryoFromMsm && !serializerSet) {
+            copy.setSerializer(StoreConfig.KRYO_SERIALIZER);
+        }
         if (jvmRoute != null && !jvmRoute.isBlank()) {
-            config.setWriterId(jvmRoute);
+            copy.setWriterId(jvmRoute);
         }
-        if (maxLocalCopies < 0) {
-            throw new ConfigurationException("maxLocalCopies must be 0 or more, but was " + maxLocalCopies);
-        }
-        if (lockWaitTimeout <= 0) {
-            throw new ConfigurationException("lockWaitTimeout must be a positive number of "
-                    + "milliseconds, but was " + lockWaitTimeout);
-        }
-        return config;
+        return copy;
     }
 
     /**
@@ -158,10 +131,10 @@ final class ManagerSettings {
      * token form ({@code static:x,host,context,...}), expanded exactly as written, for users who want to say what
      * the key holds, or to share sessions between applications on purpose.
      */
-    String storageKeyPrefix(String host, Context context) {
+    static String storageKeyPrefix(String storageKeyPrefix, String host, Context context) {
         String path = context.getPath().isEmpty() ? "/" : context.getPath();
         if (storageKeyPrefix == null) {
-            return StorageKeyPrefixes.forContext("mcs:", host + path);
+            return StorageKeyPrefixes.forContext(StoreConfig.DEFAULT_STORAGE_KEY_PREFIX, host + path);
         }
         if (!MSM_PREFIX_TOKENS.matcher(storageKeyPrefix).matches()) {
             // The user's own prefix, and the context after it: set in conf/context.xml it applies to every web

@@ -1,6 +1,7 @@
 package io.mcsessions.tomcat;
 
 import io.mcsessions.core.LoadResult;
+import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SaveResult;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Moves Tomcat sessions between the container and the {@link ReplicatedSessionStore}: loads (deciding between
@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SessionReplicator {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.SessionReplicator");
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
     /** How long past its timeout memcached may still hold a copy that nobody used since: its expiry is in seconds. */
     private static final long EXPIRY_SLACK_MILLIS = 2000;
     /**
@@ -37,7 +36,8 @@ final class SessionReplicator {
     /** Sticky and asynchronous: writes of one session are coalesced, and the newest state is written next. */
     private final ExecutorService coalescedWrites;
     private final String name;
-    private final AtomicLong lastCodecWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    /** A session that cannot be read or written comes back with every request that names it. */
+    private final RateLimitedLog codecWarnings = new RateLimitedLog(LOG, 60_000, System::nanoTime);
 
     SessionReplicator(MemcachedSessionManager manager, ReplicatedSessionStore store, SessionCodec codec,
                       boolean writeAsync) {
@@ -47,11 +47,7 @@ final class SessionReplicator {
         this.writeAsync = writeAsync;
         this.name = store.name();
         this.coalescedWrites = writeAsync && manager.isSticky()
-                ? Executors.newSingleThreadExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "mcsessions-writes " + name);
-                    thread.setDaemon(true);
-                    return thread;
-                })
+                ? Executors.newSingleThreadExecutor(ReplicatedSessionStore.daemonThreads("mcsessions-writes " + name))
                 : null;
     }
 
@@ -325,12 +321,6 @@ final class SessionReplicator {
     }
 
     private void warnCodec(String message) {
-        long now = System.nanoTime();
-        long last = lastCodecWarning.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastCodecWarning.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, name + " - " + message);
-        } else {
-            LOG.log(System.Logger.Level.DEBUG, name + " - " + message);
-        }
+        codecWarnings.warn(name + " - " + message);
     }
 }

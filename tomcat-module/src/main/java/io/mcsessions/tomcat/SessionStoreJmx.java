@@ -3,7 +3,6 @@ package io.mcsessions.tomcat;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
 import java.lang.management.ManagementFactory;
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -85,14 +84,9 @@ final class SessionStoreJmx implements SessionStoreMXBean {
 
     @Override
     public String[] getNodeStates() {
-        return store.nodes().stream().map(SessionStoreJmx::describe).toArray(String[]::new);
+        return store.nodes().stream().map(NodeStatus::describe).toArray(String[]::new);
     }
 
-    private static String describe(NodeStatus status) {
-        return status.node().describe() + " " + status.state() + " since " + Instant.ofEpochMilli(status.sinceMillis())
-                + ", operations " + status.operations() + ", failures " + status.failures() + ", timeouts "
-                + status.timeouts() + (status.lastFailure() == null ? "" : ", last failure: " + status.lastFailure());
-    }
 
     @Override
     public Map<String, Long> getCounters() {
@@ -121,7 +115,7 @@ final class SessionStoreJmx implements SessionStoreMXBean {
 
     @Override
     public String[] getRetiringNodeStates() {
-        return store.retiringNodes().stream().map(SessionStoreJmx::describe).toArray(String[]::new);
+        return store.retiringNodes().stream().map(NodeStatus::describe).toArray(String[]::new);
     }
 
     @Override

@@ -139,7 +139,7 @@ class RuntimeNodeChangeTest {
         assertEquals(nodes(1, 2, 3), SERVER.getAttribute(bStore, "MemcachedNodes"));
         String[] retiring = (String[]) SERVER.getAttribute(bStore, "RetiringNodeStates");
         assertEquals(1, retiring.length);
-        assertTrue(retiring[0].startsWith("n1 (" + cluster.node(0).address() + ") "), retiring[0]);
+        assertTrue(retiring[0].startsWith("n1 (" + cluster.node(0).address() + "): "), retiring[0]);
         long onAdded = Long.parseLong(cluster.node(3).stats().get("curr_items"));
         assertTrue(onAdded >= 1, "the added node holds " + onAdded + " items");
 
