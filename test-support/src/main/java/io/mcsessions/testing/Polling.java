@@ -35,7 +35,9 @@ public final class Polling {
 
     /**
      * Awaitility's {@code await(what)}: first look at once, then every {@value #POLL_MILLIS} ms, for at most 10 s
-     * unless {@code atMost} says otherwise.
+     * unless {@code atMost} says otherwise. An exception that another thread leaves uncaught does not fail the wait,
+     * as it would by Awaitility's default: the tests inject faults on purpose, and a client library's I/O thread that
+     * trips over a reset connection is one of them.
      *
      * @param what what is awaited, as the failure should name it, e.g. {@code "n1 is back up"}
      */
@@ -43,6 +45,7 @@ public final class Polling {
         if (what == null || what.isBlank()) {
             throw new IllegalArgumentException("say what is awaited: its failure names it");
         }
-        return Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(POLL_MILLIS));
+        return Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(POLL_MILLIS))
+                .dontCatchUncaughtExceptions();
     }
 }

@@ -30,6 +30,19 @@ class PollingTest {
     }
 
     @Test
+    void anExceptionAnotherThreadLeavesUncaughtDoesNotFailTheWait() {
+        Thread ioThread = new Thread(() -> {
+            throw new AssertionError("an I/O thread trips over a reset connection");
+        });
+        Polling.await("the I/O thread has died").atMost(Duration.ofSeconds(5)).until(() -> {
+            if (ioThread.getState() == Thread.State.NEW) {
+                ioThread.start();
+            }
+            return ioThread.getState();
+        }, is(Thread.State.TERMINATED));
+    }
+
+    @Test
     void aWaitMustSayWhatItWaitsFor() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Polling.await(" "));
         assertEquals("say what is awaited: its failure names it", refused.getMessage());

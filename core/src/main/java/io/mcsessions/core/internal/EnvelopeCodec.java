@@ -1,7 +1,7 @@
 package io.mcsessions.core.internal;
 
 import io.mcsessions.core.SessionIds;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.function.LongSupplier;
 
 /**
