@@ -1,14 +1,18 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.statesOf;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +57,10 @@ class AllNodesDownTest {
         assertEquals(100, store.stats().pendingWriteBacks());
 
         cluster.nodes().forEach(MemcachedNode::restart);
-        await("the store leaves degraded mode", 10_000, () -> !store.isDegraded());
-        await("sessions kept during the outage are written back", 10_000,
-                () -> store.stats().pendingWriteBacks() == 0);
+        await("the store leaves degraded mode").atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertFalse(store.isDegraded(), () -> "nodes " + statesOf(store)));
+        await("sessions kept during the outage are written back").atMost(Duration.ofSeconds(10))
+                .until(() -> store.stats().pendingWriteBacks(), is(0));
         savedDuringOutage.forEach((id, revision) -> assertFound(store.load(id), id, revision));
 
         assertEquals(1, logs.count(Level.WARNING, "no memcached node is reachable"), logs.dump());
@@ -81,8 +86,10 @@ class AllNodesDownTest {
             long newer = Revisions.next(old);
             other.save(record("raced", newer));
             other.invalidate("ended", old, 1800);
-            await("the store leaves degraded mode", 10_000, () -> !store.isDegraded());
-            await("write-back is done", 10_000, () -> store.stats().pendingWriteBacks() == 0);
+            await("the store leaves degraded mode").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertFalse(store.isDegraded(), () -> "nodes " + statesOf(store)));
+            await("write-back is done").atMost(Duration.ofSeconds(10))
+                    .until(() -> store.stats().pendingWriteBacks(), is(0));
             assertFound(store.load("raced"), "raced", newer);
             assertEquals(LoadResult.Outcome.ABSENT, store.load("ended").outcome());
         }

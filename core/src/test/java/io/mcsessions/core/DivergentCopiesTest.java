@@ -1,5 +1,6 @@
 package io.mcsessions.core;
 
+import static io.mcsessions.testing.Polling.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.mcsessions.core.internal.SessionEnvelope;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,9 +50,9 @@ class DivergentCopiesTest {
         LoadResult two = store.load("split");
         assertTrue(one.isFound() && two.isFound(), one + " / " + two);
         assertArrayEquals(one.record().payload(), two.record().payload(), "two loads chose different copies");
-        StoreFixture.await("both nodes hold the same bytes", 2_000,
-                () -> java.util.Arrays.equals(n1.get(StoreFixture.PREFIX + "split"),
-                        n2.get(StoreFixture.PREFIX + "split")));
+        await("both nodes hold the same bytes").atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertArrayEquals(n1.get(StoreFixture.PREFIX + "split"),
+                        n2.get(StoreFixture.PREFIX + "split"), "n1's copy and n2's"));
     }
 
     @Test

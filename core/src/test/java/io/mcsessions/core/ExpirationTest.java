@@ -1,10 +1,12 @@
 package io.mcsessions.core;
 
-import static io.mcsessions.core.StoreFixture.await;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.MemcachedCluster;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,7 +29,8 @@ class ExpirationTest {
         store.save(new SessionRecord("touched", Revisions.next(0), now, now, 3, new byte[] {1}));
         Thread.sleep(1_500);
         assertTrue(store.touch("touched", 3));
-        await("the one-second session expires", 5_000, () -> store.load("short").isAbsent());
+        await("the one-second session expires").atMost(Duration.ofSeconds(5))
+                .until(() -> store.load("short").outcome(), is(LoadResult.Outcome.ABSENT));
         assertEquals(LoadResult.Outcome.FOUND, store.load("touched").outcome(), "touched after 1.5 s of its 3");
         assertTrue(!store.touch("never-stored", 60), "touch says when there is nothing to touch");
     }

@@ -1,11 +1,19 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
+import static io.mcsessions.core.StoreFixture.copiesBehind;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.statesOf;
+import static io.mcsessions.core.StoreFixture.withTraffic;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.hasEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +71,7 @@ class FailoverTest {
         for (int i = 0; i < SESSIONS; i++) {
             assertFound(store.load("s" + i), "s" + i, acknowledged.get("s" + i));
         }
-        assertEquals(0, store.stats().counters().get("saveDegraded"), store.stats().toString());
+        assertEquals(0, store.stats().count(Counter.SAVE_DEGRADED), store.stats().toString());
     }
 
     @org.junit.jupiter.api.Test
@@ -71,24 +79,23 @@ class FailoverTest {
         ReplicatedSessionStore store = stores.start(cluster.nodesString(), 2);
         cluster.node(0).kill();
         cluster.node(1).kill();
-        StoreFixture.awaitWithTraffic(store, "n1 and n2 are down", 2_000,
-                () -> StoreFixture.stateOf(store, "n1") == NodeState.DOWN
-                        && StoreFixture.stateOf(store, "n2") == NodeState.DOWN);
+        await("n1 and n2 are down").atMost(Duration.ofSeconds(2)).until(withTraffic(store, () -> statesOf(store)),
+                allOf(hasEntry("n1", NodeState.DOWN), hasEntry("n2", NodeState.DOWN)));
         Map<String, Long> acknowledged = new HashMap<>();
         for (int i = 0; i < 100; i++) {
             saveNext(store, "lonely" + i, acknowledged); // only n3 takes them
         }
         cluster.node(0).restart();
         cluster.node(1).restart();
-        StoreFixture.await("n1 and n2 are back up", 10_000,
-                () -> StoreFixture.stateOf(store, "n1") == NodeState.UP
-                        && StoreFixture.stateOf(store, "n2") == NodeState.UP);
+        await("n1 and n2 are back up").atMost(Duration.ofSeconds(10))
+                .until(() -> statesOf(store), allOf(hasEntry("n1", NodeState.UP), hasEntry("n2", NodeState.UP)));
         acknowledged.forEach((id, revision) -> assertFound(store.load(id), id, revision));
         // Reads repair what they find behind; a read during which a returning node still failed leaves it to
         // the next read, so keep reading while waiting.
-        StoreFixture.await("the returned replicas are repaired", 5_000, () -> acknowledged.keySet().stream()
-                .allMatch(id -> store.load(id).isFound() && StoreFixture.replicasOf(cluster, store, id).stream()
-                        .allMatch(node -> StoreFixture.rawRevision(node, id) == acknowledged.get(id))));
+        await("the returned replicas are repaired").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            acknowledged.forEach((id, revision) -> assertFound(store.load(id), id, revision));
+            assertEquals(List.of(), copiesBehind(cluster, store, acknowledged), "copies behind");
+        });
     }
 
     @org.junit.jupiter.api.Test
@@ -98,9 +105,8 @@ class FailoverTest {
         store.save(record("known", revision));
         cluster.node(0).kill();
         cluster.node(1).kill();
-        StoreFixture.awaitWithTraffic(store, "n1 and n2 are down", 2_000,
-                () -> StoreFixture.stateOf(store, "n1") == NodeState.DOWN
-                        && StoreFixture.stateOf(store, "n2") == NodeState.DOWN);
+        await("n1 and n2 are down").atMost(Duration.ofSeconds(2)).until(withTraffic(store, () -> statesOf(store)),
+                allOf(hasEntry("n1", NodeState.DOWN), hasEntry("n2", NodeState.DOWN)));
         // One node answering "nothing" cannot tell that a session is gone: its copies may be on the others.
         assertEquals(LoadResult.Outcome.UNAVAILABLE, store.load("never-stored").outcome());
     }

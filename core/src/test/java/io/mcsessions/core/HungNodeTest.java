@@ -1,13 +1,15 @@
 package io.mcsessions.core;
 
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.stateOf;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +79,7 @@ class HungNodeTest {
 
         hung.resume();
         long resumedAt = System.nanoTime();
-        await("n1 is back up", 5_000, () -> stateOf(store, "n1") == NodeState.UP);
+        await("n1 is back up").atMost(Duration.ofSeconds(5)).until(() -> stateOf(store, "n1"), is(NodeState.UP));
         long backAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt);
         assertTrue(backAfterMillis <= StoreFixture.RETRY_MS + StoreFixture.TIMEOUT_MS + 500,
                 "back after " + backAfterMillis + " ms");

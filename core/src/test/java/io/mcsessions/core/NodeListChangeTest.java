@@ -1,9 +1,12 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.rawRevision;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.withTraffic;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,7 +111,8 @@ class NodeListChangeTest {
         /** Waits until {@code count} more operations have completed while something else happens. */
         void runFor(long count) {
             long target = operations.get() + count;
-            await(count + " more operations", 60_000, () -> operations.get() >= target || stop.get());
+            await(count + " more operations").atMost(Duration.ofSeconds(60))
+                    .until(operations::get, greaterThanOrEqualTo(target));
         }
 
         @Override
@@ -283,8 +287,8 @@ class NodeListChangeTest {
             assertTrue(store.save(record("s" + i, Revisions.next(0))).isStored());
         }
         added.start();
-        StoreFixture.awaitWithTraffic(store, "n3 is up", 5_000,
-                () -> StoreFixture.stateOf(store, "n3") == NodeState.UP);
+        await("n3 is up").atMost(Duration.ofSeconds(5))
+                .until(withTraffic(store, () -> StoreFixture.stateOf(store, "n3")), is(NodeState.UP));
         long revision = Revisions.next(Revisions.next(0));
         for (int i = 0; i < 20; i++) {
             assertTrue(store.save(record("s" + i, revision)).isStored());

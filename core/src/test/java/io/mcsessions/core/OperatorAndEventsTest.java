@@ -1,17 +1,24 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.rawRevision;
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.stateOf;
+import static io.mcsessions.core.StoreFixture.withTraffic;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.core.internal.NodeRegistry;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
@@ -39,13 +46,15 @@ class OperatorAndEventsTest {
         store.addListener(events::add);
 
         cluster.node(1).kill();
-        StoreFixture.awaitWithTraffic(store, "n2 is down", 2_000, () -> stateOf(store, "n2") == NodeState.DOWN);
+        await("n2 is down").atMost(Duration.ofSeconds(2))
+                .until(withTraffic(store, () -> stateOf(store, "n2")), is(NodeState.DOWN));
         long revision = Revisions.next(0);
         assertEquals(SaveResult.Outcome.STORED, store.save(record("s", revision)).outcome());
         cluster.node(1).restart();
-        await("n2 is back up", 5_000, () -> stateOf(store, "n2") == NodeState.UP);
+        await("n2 is back up").atMost(Duration.ofSeconds(5)).until(() -> stateOf(store, "n2"), is(NodeState.UP));
         // The state changes first, then the thread that changed it tells the listeners.
-        await("the listeners heard it", 5_000, () -> events.size() >= 2);
+        await("the listeners heard it").atMost(Duration.ofSeconds(5))
+                .until(() -> events, hasSize(greaterThanOrEqualTo(2)));
 
         assertEquals(List.of(StoreEvent.Type.NODE_DOWN, StoreEvent.Type.NODE_UP),
                 events.stream().map(StoreEvent::type).toList());
@@ -67,7 +76,7 @@ class OperatorAndEventsTest {
             assertEquals(-1, rawRevision(cluster.node(0), "s" + i), "n1 got no copy of s" + i);
         }
         store.markNodeUp("n1");
-        await("n1 is back up", 5_000, () -> stateOf(store, "n1") == NodeState.UP);
+        await("n1 is back up").atMost(Duration.ofSeconds(5)).until(() -> stateOf(store, "n1"), is(NodeState.UP));
         assertEquals(1, logs.count(Level.WARNING, "memcached node n1 (" + cluster.node(0).address()
                 + ") was marked down by an operator"), logs.dump());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
@@ -82,8 +91,9 @@ class OperatorAndEventsTest {
         String renamed = cluster.nodesString().replace("n1:", "a:").replace("n2:", "b:").replace("n3:", "c:");
         ReplicatedSessionStore second = stores.start(renamed, c -> c.setStoreName("/other"));
         cluster.node(2).kill();
-        StoreFixture.awaitWithTraffic(first, "both see n3 down", 2_000, () -> stateOf(first, "n3") == NodeState.DOWN
-                && stateOf(second, "c") == NodeState.DOWN);
+        await("both see n3 down").atMost(Duration.ofSeconds(2))
+                .until(withTraffic(first, () -> List.of(stateOf(first, "n3"), stateOf(second, "c"))),
+                        everyItem(is(NodeState.DOWN)));
         for (int i = 0; i < 200; i++) {
             first.save(record("f" + i, Revisions.next(0)));
             second.save(record("s" + i, Revisions.next(0)));
@@ -100,12 +110,13 @@ class OperatorAndEventsTest {
         store.load("missing");
         assertTrue(store.touch("a", 60));
         store.invalidate("a", revision, 60);
-        var counters = store.stats().counters();
-        assertEquals(1, counters.get("saveStored"));
-        assertEquals(1, counters.get("loadFound"));
-        assertEquals(1, counters.get("loadAbsent"));
-        assertEquals(1, counters.get("touch"));
-        assertEquals(1, counters.get("invalidate"));
+        StoreStats stats = store.stats();
+        assertEquals(1, stats.count(Counter.SAVE_STORED));
+        assertEquals(1, stats.count(Counter.LOAD_FOUND));
+        assertEquals(1, stats.count(Counter.LOAD_ABSENT));
+        assertEquals(1, stats.count(Counter.TOUCH));
+        assertEquals(1, stats.count(Counter.INVALIDATE));
+        assertEquals(1L, stats.counters().get("saveStored"), "JMX and status pages show the counters by name");
         assertEquals(3, store.stats().nodes().size());
         assertTrue(store.stats().nodes().stream().allMatch(n -> n.operations() > 0));
     }

@@ -1,9 +1,10 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.stateOf;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -81,7 +82,7 @@ class ProxyFaultsTest {
         }
         proxy.accept();
         proxy.passThrough();
-        await("n3 is back up", 10_000, () -> stateOf(store, "n3") == NodeState.UP);
+        await("n3 is back up").atMost(Duration.ofSeconds(10)).until(() -> stateOf(store, "n3"), is(NodeState.UP));
         acknowledged.forEach((id, revision) -> assertFound(store.load(id), id, revision));
     }
 }

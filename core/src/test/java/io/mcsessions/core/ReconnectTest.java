@@ -2,6 +2,11 @@ package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.statesOf;
+import static io.mcsessions.core.StoreFixture.withTraffic;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,10 +63,11 @@ class ReconnectTest {
         assertFound(idle.load("known"), "known", revision); // the idle instance has used its connections
 
         cluster.killAll();
-        StoreFixture.awaitWithTraffic(busy, "the busy instance is degraded", 5_000, busy::isDegraded);
+        await("the busy instance is degraded").atMost(Duration.ofSeconds(5))
+                .until(withTraffic(busy, busy::isDegraded), is(true));
         cluster.nodes().forEach(MemcachedNode::start); // back, empty
-        StoreFixture.awaitWithTraffic(busy, "the busy instance sees every node up", 10_000,
-                () -> busy.nodes().stream().allMatch(n -> n.state() == NodeState.UP));
+        await("the busy instance sees every node up").atMost(Duration.ofSeconds(10))
+                .until(withTraffic(busy, () -> statesOf(busy).values()), everyItem(is(NodeState.UP)));
         sleep(StoreFixture.RETRY_MS * 3); // past the retry interval, as users come back some time later
 
         long created = Revisions.next(0);
@@ -86,13 +93,13 @@ class ReconnectTest {
         MemcachedNode node = cluster.node(0);
         node.kill();
         long killed = System.nanoTime();
-        StoreFixture.awaitWithTraffic(store, "n1 is down", 5_000,
-                () -> StoreFixture.stateOf(store, "n1") == NodeState.DOWN);
+        await("n1 is down").atMost(Duration.ofSeconds(5))
+                .until(withTraffic(store, () -> StoreFixture.stateOf(store, "n1")), is(NodeState.DOWN));
         sleepUntil(killed + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1_150)); // just after its 1 s attempt
         node.start();
         long restarted = System.nanoTime();
-        StoreFixture.awaitWithTraffic(store, "n1 is up", 10_000,
-                () -> StoreFixture.stateOf(store, "n1") == NodeState.UP);
+        await("n1 is up").atMost(Duration.ofSeconds(10))
+                .until(withTraffic(store, () -> StoreFixture.stateOf(store, "n1")), is(NodeState.UP));
         long millis = (System.nanoTime() - restarted) / 1_000_000;
         assertTrue(millis <= retry + StoreFixture.TIMEOUT_MS + 150, "n1 came back " + millis + " ms after its restart"
                 + " (retryInterval " + retry + " ms)");

@@ -3,10 +3,13 @@ package io.mcsessions.core;
 import static io.mcsessions.core.StoreFixture.assertFound;
 import static io.mcsessions.core.StoreFixture.rawRevision;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +40,8 @@ class ReplicaLossTest {
         replicas.get(0).kill();
         long second = Revisions.next(first);
         assertEquals(SaveResult.Outcome.STORED, store.save(record("s", second)).outcome());
-        StoreFixture.await("the copy is written to the next node", 2_000, () -> rawRevision(spare, "s") == second);
+        await("the copy is written to the next node").atMost(Duration.ofSeconds(2))
+                .until(() -> rawRevision(spare, "s"), is(second));
 
         replicas.get(1).kill();
         assertFound(store.load("s"), "s", second);
@@ -56,8 +60,8 @@ class ReplicaLossTest {
 
         replicas.get(0).kill();
         assertFound(store.load("r"), "r", revision);
-        StoreFixture.await("the copy is repaired onto the next node", 2_000,
-                () -> rawRevision(spare, "r") == revision);
+        await("the copy is repaired onto the next node").atMost(Duration.ofSeconds(2))
+                .until(() -> rawRevision(spare, "r"), is(revision));
 
         replicas.get(1).kill();
         assertFound(store.load("r"), "r", revision);

@@ -1,7 +1,11 @@
 package io.mcsessions.core;
 
-import static io.mcsessions.core.StoreFixture.assertFound;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.statesOf;
+import static io.mcsessions.core.StoreFixture.withTraffic;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -84,12 +89,13 @@ class SessionLockTest {
         long revision = Revisions.next(0);
         store.save(record("s", revision));
         cluster.nodes().forEach(io.mcsessions.testing.MemcachedNode::kill);
-        StoreFixture.awaitWithTraffic(store, "degraded", 2_000, store::isDegraded);
+        await("degraded").atMost(Duration.ofSeconds(2)).until(withTraffic(store, store::isDegraded), is(true));
         try (SessionLock lock = store.lock("s", Duration.ofMillis(200))) {
             assertFalse(lock.acquired());
         }
         cluster.nodes().forEach(io.mcsessions.testing.MemcachedNode::restart);
-        StoreFixture.await("recovered", 10_000, () -> !store.isDegraded());
+        await("recovered").atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertFalse(store.isDegraded(), () -> "nodes " + statesOf(store)));
         store.save(record("s", Revisions.next(revision)));
         assertEquals(LoadResult.Outcome.FOUND, store.load("s").outcome());
     }
@@ -109,9 +115,10 @@ class SessionLockTest {
                     .whenComplete((result, failure) -> lock.close());
             released.join();
         }
-        StoreFixture.await("every lock key is gone", 2_000, () -> java.util.stream.IntStream.range(0, 20)
-                .allMatch(i -> cluster.node(0).get(StoreFixture.PREFIX + "async-lock-" + i + "~lock") == null
-                        && cluster.node(1).get(StoreFixture.PREFIX + "async-lock-" + i + "~lock") == null));
+        await("every lock key is gone").atMost(Duration.ofSeconds(2)).until(() -> IntStream.range(0, 20)
+                .mapToObj(i -> StoreFixture.PREFIX + "async-lock-" + i + "~lock")
+                .filter(key -> cluster.node(0).get(key) != null || cluster.node(1).get(key) != null).toList(),
+                empty());
         for (NodeStatus node : store.nodes()) {
             assertEquals(NodeState.UP, node.state(), node.toString());
             assertEquals(0, node.timeouts(), node.toString());

@@ -2,15 +2,20 @@ package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.stateOf;
+import static io.mcsessions.core.StoreFixture.withTraffic;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.core.metrics.SessionStoreMetrics;
 import io.mcsessions.testing.MemcachedCluster;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,13 +81,14 @@ class SessionStoreMetricsTest {
         new SessionStoreMetrics(store).bindTo(registry);
 
         cluster.node(0).kill();
-        StoreFixture.awaitWithTraffic(store, "n1 is down", 5_000, () -> stateOf(store, "n1") != NodeState.UP);
+        await("n1 is down").atMost(Duration.ofSeconds(5))
+                .until(withTraffic(store, () -> stateOf(store, "n1")), not(NodeState.UP));
 
         assertEquals(0, registry.get("mcsessions.node.state").tag("node", "n1").tag("state", "up").gauge().value());
         assertEquals(1, registry.get("mcsessions.node.state").tag("node", "n2").tag("state", "up").gauge().value());
         long storeCounters = registry.getMeters().stream().filter(m -> m instanceof FunctionCounter)
                 .filter(m -> m.getId().getTag("node") == null).count();
-        assertEquals(store.stats().counters().size(), storeCounters,
+        assertEquals(Counter.values().length, storeCounters,
                 "one meter per store counter: " + store.stats().counters().keySet());
     }
 

@@ -2,16 +2,20 @@ package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.core.internal.SessionEnvelope;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -63,7 +67,8 @@ class SignedValuesTest {
         assertFound(store.load("s"), "s", revision);
         assertTrue(store.load("s").signed(), "a load says the copy it found was signed");
         io.mcsessions.testing.MemcachedNode replica = StoreFixture.replicasOf(cluster, store, "s").get(0);
-        StoreFixture.await("the replica holds the copy", 5_000, () -> replica.get(StoreFixture.PREFIX + "s") != null);
+        await("the replica holds the copy").atMost(Duration.ofSeconds(5))
+                .until(() -> replica.get(StoreFixture.PREFIX + "s"), notNullValue());
         SessionEnvelope envelope = SessionEnvelope.decode(replica.get(StoreFixture.PREFIX + "s"));
         assertTrue(envelope.isSigned());
         assertEquals(32, envelope.mac().length);
@@ -92,7 +97,7 @@ class SignedValuesTest {
         assertFalse(Gadget.DESERIALIZED.get());
         assertEquals(1, logs.count(Level.WARNING, "holds a value for session victim… without a valid signature "
                 + "(unsigned)"), logs.dump());
-        assertTrue(store.stats().counters().get("signatureRejected") >= 10);
+        assertTrue(store.stats().count(Counter.SIGNATURE_REJECTED) >= 10);
     }
 
     @Test
@@ -106,13 +111,10 @@ class SignedValuesTest {
         long revision = Revisions.next(0);
         store.save(record("mine", revision));
         // save returns on the first acknowledgement: wait until a node holds the copy before taking it raw.
-        byte[][] copy = new byte[1][];
-        StoreFixture.await("a node holds the signed copy", 5_000, () -> {
-            copy[0] = cluster.nodes().stream().map(node -> node.get(StoreFixture.PREFIX + "mine"))
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-            return copy[0] != null;
-        });
-        cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "stolen", copy[0], 0));
+        byte[] copy = await("a node holds the signed copy").atMost(Duration.ofSeconds(5)).until(() -> cluster.nodes()
+                .stream().map(node -> node.get(StoreFixture.PREFIX + "mine")).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null), notNullValue());
+        cluster.nodes().forEach(node -> node.set(StoreFixture.PREFIX + "stolen", copy, 0));
         assertEquals(LoadResult.Outcome.UNAVAILABLE, store.load("stolen").outcome(), "a MAC is bound to its session");
         assertFound(store.load("mine"), "mine", revision);
     }
@@ -168,10 +170,9 @@ class SignedValuesTest {
         long now = System.currentTimeMillis();
         long revision = Revisions.next(0);
         store.save(new SessionRecord("replayed", revision, now, now, 1, StoreFixture.payload(revision)));
-        StoreFixture.await("a node holds the copy", 2_000, () -> cluster.nodes().stream()
-                .anyMatch(n -> n.get(StoreFixture.PREFIX + "replayed") != null));
-        byte[] captured = cluster.nodes().stream().map(n -> n.get(StoreFixture.PREFIX + "replayed"))
-                .filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+        byte[] captured = await("a node holds the copy").atMost(Duration.ofSeconds(2)).until(() -> cluster.nodes()
+                .stream().map(n -> n.get(StoreFixture.PREFIX + "replayed")).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null), notNullValue());
         assertEquals(SaveResult.Outcome.STORED, store.invalidate("replayed", revision, 1).outcome());
 
         Thread.sleep(2_500); // past its one-second life and the clock slack

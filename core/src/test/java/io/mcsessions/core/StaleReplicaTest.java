@@ -1,18 +1,23 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.await;
+import static io.mcsessions.core.StoreFixture.copiesBehind;
 import static io.mcsessions.core.StoreFixture.nodeOf;
 import static io.mcsessions.core.StoreFixture.rawRevision;
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.replicasOf;
 import static io.mcsessions.core.StoreFixture.stateOf;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.core.internal.SessionEnvelope;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,23 +60,23 @@ class StaleReplicaTest {
         // A read finds the node hung and takes it out; writes queued to it before that would still land on
         // resume, so the newer revisions below must come after it.
         store.load(onPausedNode.get(0));
-        await("n1 is down", 2_000, () -> stateOf(store, "n1") == NodeState.DOWN);
+        await("n1 is down").atMost(Duration.ofSeconds(2)).until(() -> stateOf(store, "n1"), is(NodeState.DOWN));
         for (String id : newest.keySet()) {
             long revision = Revisions.next(newest.get(id));
             assertEquals(SaveResult.Outcome.STORED, store.save(record(id, revision)).outcome());
             newest.put(id, revision);
         }
         paused.resume();
-        await("n1 is back up", 5_000, () -> stateOf(store, "n1") == NodeState.UP);
+        await("n1 is back up").atMost(Duration.ofSeconds(5)).until(() -> stateOf(store, "n1"), is(NodeState.UP));
         assertTrue(onPausedNode.stream().anyMatch(id -> rawRevision(paused, id) < newest.get(id)),
                 "the resumed node still holds old revisions before they are read");
 
         for (String id : newest.keySet()) {
             assertFound(store.load(id), id, newest.get(id));
         }
-        await("every replica holds the newest revision", 5_000, () -> newest.keySet().stream().allMatch(id ->
-                replicasOf(cluster, store, id).stream().allMatch(node -> rawRevision(node, id) == newest.get(id))));
-        assertTrue(store.stats().counters().get("repair") > 0);
+        await("every replica holds the newest revision").atMost(Duration.ofSeconds(5))
+                .until(() -> copiesBehind(cluster, store, newest), empty());
+        assertTrue(store.stats().count(Counter.REPAIR) > 0);
     }
 
     /**
@@ -97,14 +102,15 @@ class StaleReplicaTest {
         long third = Revisions.next(second);
         assertEquals(SaveResult.Outcome.STORED, store.save(record(id, third)).outcome());
         store.markNodeUp(a);
-        await(a + " is back up", 2_000, () -> stateOf(store, a) == NodeState.UP);
+        await(a + " is back up").atMost(Duration.ofSeconds(2)).until(() -> stateOf(store, a), is(NodeState.UP));
         store.markNodeUp(b);
-        await(b + " is back up", 2_000, () -> stateOf(store, b) == NodeState.UP);
+        await(b + " is back up").atMost(Duration.ofSeconds(2)).until(() -> stateOf(store, b), is(NodeState.UP));
 
         assertFound(store.load(id), id, third);
         for (NodeAddress replica : replicas) {
             MemcachedNode node = nodeOf(cluster, replica);
-            await(replica.id() + " repaired", 2_000, () -> rawRevision(node, id) == third);
+            await(replica.id() + " repaired").atMost(Duration.ofSeconds(2))
+                    .until(() -> rawRevision(node, id), is(third));
         }
     }
 
@@ -138,17 +144,21 @@ class StaleReplicaTest {
         missesTheDelete.pause();
         // A read finds the node hung and takes it out, so the tombstone cannot reach it.
         assertFound(store.load(id), id, revision);
-        await(missingId + " is down", 2_000, () -> stateOf(store, missingId) == NodeState.DOWN);
+        await(missingId + " is down").atMost(Duration.ofSeconds(2))
+                .until(() -> stateOf(store, missingId), is(NodeState.DOWN));
         assertEquals(SaveResult.Outcome.STORED, store.invalidate(id, revision, 1800).outcome());
         assertEquals(LoadResult.Outcome.ABSENT, store.load(id).outcome());
 
         missesTheDelete.resume();
-        await(missingId + " is back up", 5_000, () -> stateOf(store, missingId) == NodeState.UP);
+        await(missingId + " is back up").atMost(Duration.ofSeconds(5))
+                .until(() -> stateOf(store, missingId), is(NodeState.UP));
         assertEquals(revision, rawRevision(missesTheDelete, id), "the resumed node still holds the old copy");
         for (int i = 0; i < 50; i++) {
             assertEquals(LoadResult.Outcome.ABSENT, store.load(id).outcome());
         }
-        await("the stale copy is replaced by the tombstone", 5_000, () -> isTombstone(missesTheDelete.get("t:" + id)));
+        await("the stale copy is replaced by the tombstone").atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertTrue(isTombstone(missesTheDelete.get("t:" + id)),
+                        () -> missingId + " holds revision " + rawRevision(missesTheDelete, id)));
 
         // Even with the other replica gone, the session stays gone.
         replicas.get(1).kill();

@@ -1,7 +1,6 @@
 package io.mcsessions.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.mcsessions.core.internal.NodeRegistry;
 import io.mcsessions.core.internal.SessionEnvelope;
@@ -9,9 +8,13 @@ import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -112,34 +115,47 @@ final class StoreFixture implements AfterEachCallback {
         return store.nodes().stream().filter(n -> n.node().id().equals(nodeId)).findFirst().orElseThrow().state();
     }
 
-    /**
-     * Polls until the condition holds while sending requests through the store: like the client library, the
-     * store notices a dead connection when it uses it, not while it is idle.
-     */
-    static void awaitWithTraffic(ReplicatedSessionStore store, String what, long timeoutMillis,
-                                 BooleanSupplier condition) {
-        int[] request = {0};
-        await(what, timeoutMillis, () -> {
-            for (int i = 0; i < 10; i++) { // different keys, so that every node gets some
-                store.load("traffic-" + request[0]++);
-            }
-            return condition.getAsBoolean();
-        });
+    /** Every node of the store and its state, by node id: what a wait on node health shows when it gives up. */
+    static Map<String, NodeState> statesOf(ReplicatedSessionStore store) {
+        Map<String, NodeState> states = new LinkedHashMap<>();
+        store.nodes().forEach(n -> states.put(n.node().id(), n.state()));
+        return states;
     }
 
-    /** Polls until the condition holds; fails after the deadline. Used instead of sleeps. */
-    static void await(String what, long timeoutMillis, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeoutMillis + " ms waiting until " + what);
+    /**
+     * {@code value}, read after ten loads through the store, of keys that differ from poll to poll so that every node
+     * gets some: like the client library, the store notices a dead connection when it uses it, not while it is idle.
+     *
+     * <pre>{@code
+     * await("n1 is down").atMost(Duration.ofSeconds(2))
+     *         .until(withTraffic(store, () -> stateOf(store, "n1")), is(NodeState.DOWN));
+     * }</pre>
+     */
+    static <T> Callable<T> withTraffic(ReplicatedSessionStore store, Supplier<T> value) {
+        AtomicInteger request = new AtomicInteger();
+        return () -> {
+            for (int i = 0; i < 10; i++) {
+                store.load("traffic-" + request.getAndIncrement());
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting until " + what);
+            return value.get();
+        };
+    }
+
+    /**
+     * The copies that do not hold the expected revision of their session, as {@code "id on node: revision"}, among
+     * the preferred replicas of each session in {@code expected}: empty once every replica is repaired.
+     */
+    static List<String> copiesBehind(MemcachedCluster cluster, ReplicatedSessionStore store,
+                                     Map<String, Long> expected) {
+        List<String> behind = new ArrayList<>();
+        expected.forEach((id, revision) -> {
+            for (MemcachedNode node : replicasOf(cluster, store, id)) {
+                long held = rawRevision(node, id);
+                if (held != revision) {
+                    behind.add(id + " on " + node.id() + ": " + held + " instead of " + revision);
+                }
             }
-        }
+        });
+        return behind;
     }
 }

@@ -1,17 +1,20 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.rawRevision;
 import static io.mcsessions.core.StoreFixture.record;
 import static io.mcsessions.core.StoreFixture.replicasOf;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -79,7 +82,7 @@ class UnreadableValuesTest {
             assertEquals(LoadResult.Outcome.ABSENT, store.load("planted").outcome());
         }
         assertEquals(1, logs.count(Level.WARNING, "holds an unreadable value for session plante…"), logs.dump());
-        assertTrue(store.stats().counters().get("unreadableValue") >= 100);
+        assertTrue(store.stats().count(Counter.UNREADABLE_VALUE) >= 100);
         long revision = Revisions.next(0);
         assertEquals(SaveResult.Outcome.STORED, store.save(record("planted", revision)).outcome());
         assertFound(store.load("planted"), "planted", revision);
@@ -95,7 +98,8 @@ class UnreadableValuesTest {
         replicas.get(0).set(StoreFixture.PREFIX + "half", bad.value(), 0);
 
         assertFound(store.load("half"), "half", revision);
-        await("the damaged replica is repaired", 5_000, () -> rawRevision(replicas.get(0), "half") == revision);
+        await("the damaged replica is repaired").atMost(Duration.ofSeconds(5))
+                .until(() -> rawRevision(replicas.get(0), "half"), is(revision));
         assertEquals(1, logs.count(Level.WARNING, "unreadable value"), logs.dump());
     }
 }

@@ -1,11 +1,15 @@
 package io.mcsessions.core;
 
-import static io.mcsessions.core.StoreFixture.await;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.core.StoreFixture.statesOf;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.mcsessions.testing.MemcachedCluster;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,8 +45,10 @@ class WriteBackTest {
 
     private void heal() {
         NODES.forEach(cutOff::markNodeUp);
-        await("the cut-off instance sees the nodes again", 5_000, () -> !cutOff.isDegraded());
-        await("its write-back is done", 5_000, () -> cutOff.stats().pendingWriteBacks() == 0);
+        await("the cut-off instance sees the nodes again").atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertFalse(cutOff.isDegraded(), () -> "nodes " + statesOf(cutOff)));
+        await("its write-back is done").atMost(Duration.ofSeconds(5))
+                .until(() -> cutOff.stats().pendingWriteBacks(), is(0));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mcsessions.testing;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -180,10 +181,8 @@ class FaultProxyTest {
 
     /** The proxy reads on its own thread; wait until it has taken the request, so switching back cannot forward it. */
     private void awaitSwallowed(int bytes) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (proxy.swallowedBytes() < bytes && System.nanoTime() < deadline) {
-            Waiting.pause();
-        }
+        Polling.await("the proxy read and dropped " + bytes + " bytes").atMost(Duration.ofSeconds(5))
+                .until(proxy::swallowedBytes, greaterThanOrEqualTo((long) bytes));
         assertEquals(bytes, proxy.swallowedBytes(), "bytes the proxy read and dropped");
     }
 

@@ -1,6 +1,7 @@
 package io.mcsessions.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -138,11 +139,8 @@ class MemcachedClusterTest {
             squatter.bind(new java.net.InetSocketAddress(node.host(), node.port()));
             starter = new Thread(node::start);
             starter.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (node.launches() < launchesBefore + 2 && System.nanoTime() < deadline) {
-                Waiting.pause();
-            }
-            assertTrue(node.launches() >= launchesBefore + 2, "a second attempt follows the failed bind");
+            Polling.await("a second attempt follows the failed bind").atMost(Duration.ofSeconds(3))
+                    .until(node::launches, greaterThanOrEqualTo(launchesBefore + 2));
         }
         starter.join(5_000);
 

@@ -1,5 +1,9 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.testing.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -67,7 +71,7 @@ final class CatalinaBase implements AutoCloseable {
                   </servlet-mapping>
                 </web-app>
                 """);
-        copyTree(webappClasses, base.resolve("webapps/app/WEB-INF/classes"));
+        FileTrees.copy(webappClasses, base.resolve("webapps/app/WEB-INF/classes"));
     }
 
     /** Starts the process and waits (bounded) until /app answers. */
@@ -85,22 +89,14 @@ final class CatalinaBase implements AutoCloseable {
                 "-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start"));
         java.io.File out = base.resolve("logs/catalina.out").toFile();
-        process = new ProcessBuilder(command).redirectErrorStream(true)
+        Process started = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out)).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Tomcat in " + base + " exited with " + process.exitValue() + ":\n"
-                        + Files.readString(out.toPath()));
-            }
-            if (answers()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Tomcat in " + base + " did not answer within 90 s:\n" + logs());
-            }
-            sleep(100);
-        }
+        process = started;
+        await("Tomcat in " + base + " answers").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                .failFast(() -> assertTrue(started.isAlive(), () -> "Tomcat in " + base + " exited with "
+                        + started.exitValue() + ":\n" + logs()))
+                .untilAsserted(() -> assertTrue(answers(), () -> url("/id") + " does not answer 200; the logs:\n"
+                        + logs()));
     }
 
     private boolean answers() {
@@ -125,7 +121,7 @@ final class CatalinaBase implements AutoCloseable {
     }
 
     /** Every log file of this base, concatenated, each line prefixed with its file name. */
-    String logs() throws IOException {
+    String logs() {
         StringBuilder all = new StringBuilder();
         try (Stream<Path> files = Files.list(base.resolve("logs"))) {
             for (Path file : files.sorted().toList()) {
@@ -133,6 +129,8 @@ final class CatalinaBase implements AutoCloseable {
                     all.append(file.getFileName()).append(": ").append(line).append('\n');
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the logs of " + base, e);
         }
         return all.toString();
     }
@@ -167,28 +165,6 @@ final class CatalinaBase implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

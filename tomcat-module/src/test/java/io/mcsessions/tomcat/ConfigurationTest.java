@@ -77,7 +77,7 @@ class ConfigurationTest {
                     .filter(r -> causeMessages(r.getThrown()).contains(expected)).toList();
             assertEquals(1, failures.size(), "no SEVERE from Tomcat carrying \"" + expected + "\":\n"
                     + tomcatContext.dump());
-            assertEquals(404, new SessionClient().send(tomcat.url("/count")).statusCode());
+            assertEquals(404, new SessionClient().get(tomcat.url("/count")).statusCode());
         }
     }
 

@@ -33,7 +33,7 @@ class ContextLifecycleTest {
             client.get(a, "/count");
             cluster.node(0).start();
             cluster.node(1).start();
-            Poll.allNodesUp(a.manager());
+            a.nodesUp();
             client.get(b, "/count");
             ClassLoader webappLoader = a.context().getLoader().getClassLoader();
             a.context().stop(); // b still uses the same memcached nodes, so their connections stay open

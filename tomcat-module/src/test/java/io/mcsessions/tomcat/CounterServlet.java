@@ -50,7 +50,7 @@ public class CounterServlet extends HttpServlet {
                 HttpSession session = req.getSession(true);
                 Object counter = session.getAttribute("counter");
                 if (counter == null) {
-                    counter = req.getServletContext().getClassLoader().loadClass(WebappClasses.COUNTER_CLASS)
+                    counter = req.getServletContext().getClassLoader().loadClass(EmbeddedTomcat.COUNTER_CLASS)
                             .getConstructor().newInstance();
                 }
                 Object count = counter.getClass().getMethod("increment").invoke(counter);

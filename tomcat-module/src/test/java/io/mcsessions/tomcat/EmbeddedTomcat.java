@@ -1,10 +1,20 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.everyItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.mcsessions.core.NodeState;
+import io.mcsessions.core.ReplicatedSessionStore;
+import io.mcsessions.testing.FileTrees;
+import io.mcsessions.testing.WebappClasses;
 import jakarta.servlet.ServletContainerInitializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
@@ -21,15 +31,36 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * A real embedded Tomcat on a free loopback port with one context, {@code /app}, served by {@link CounterServlet}.
  * By default the context's manager is a {@link MemcachedSessionManager} configured by the caller; a test can give
  * another manager (a {@code StandardManager} to compare with), or a {@code META-INF/context.xml} for Tomcat's own
- * digester to read, as in a real deployment.
+ * digester to read, as in a real deployment. Two Tomcats that share sessions: {@link TomcatPair}.
  */
 final class EmbeddedTomcat implements AutoCloseable {
+    /** The class of the session's counter, which only the web application sees (its WEB-INF/classes). */
+    static final String COUNTER_CLASS = "webapp.only.WebappCounter";
+    /** {@link #COUNTER_CLASS}, compiled once per JVM. */
+    static final WebappClasses WEBAPP_ONLY = WebappClasses.ofSource(COUNTER_CLASS, """
+            package webapp.only;
+
+            public class WebappCounter implements java.io.Serializable {
+                private static final long serialVersionUID = 1L;
+                private int count;
+
+                public int increment() {
+                    return ++count;
+                }
+
+                public int get() {
+                    return count;
+                }
+            }
+            """);
+
     private final Tomcat tomcat;
     private final Context context;
     private final Path baseDir;
     private final Path docBase;
     private final int port;
     private final String contextPath;
+    private boolean closed;
 
     private EmbeddedTomcat(Tomcat tomcat, Context context, Path baseDir, Path docBase, int port, String contextPath) {
         this.tomcat = tomcat;
@@ -107,7 +138,8 @@ final class EmbeddedTomcat implements AutoCloseable {
          */
         EmbeddedTomcat start() throws Exception {
             Path baseDir = Files.createTempDirectory("mcsessions-tomcat");
-            Path docBase = WebappClasses.newDocBase();
+            Path docBase = Files.createTempDirectory("mcsessions-docbase");
+            WEBAPP_ONLY.copyTo(docBase.resolve("WEB-INF/classes"));
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(baseDir.toString());
             Connector connector = new Connector();
@@ -181,11 +213,38 @@ final class EmbeddedTomcat implements AutoCloseable {
         return "http://127.0.0.1:" + port + contextPath + path;
     }
 
+    /**
+     * Asserts that the session's counter is of {@link #COUNTER_CLASS}, loaded by this web application's class loader:
+     * the session was read with it, the only one that sees that class.
+     */
+    void assertCounterIsTheWebappsOwn(String sessionId) throws IOException {
+        Object counter = manager().findSession(sessionId).getSession().getAttribute("counter");
+        assertEquals(COUNTER_CLASS, counter.getClass().getName());
+        assertEquals(context.getLoader().getClassLoader(), counter.getClass().getClassLoader());
+    }
+
+    /**
+     * Waits until the store sees every node up (after a test restarted killed nodes or marked them up), sending a
+     * load now and then: a down node is probed when the store is used.
+     */
+    void nodesUp() {
+        ReplicatedSessionStore store = manager().store();
+        await(contextPath + " on port " + port + " sees every node up").atMost(Duration.ofSeconds(10)).until(() -> {
+            store.load("probe-" + System.nanoTime()); // gives a down node's probe a chance to run
+            return store.nodes().stream().map(n -> n.node().id() + " " + n.state()).toList();
+        }, everyItem(endsWith(" " + NodeState.UP)));
+    }
+
+    /** Stops Tomcat and deletes its directories; again, it does nothing (a test may stop a Tomcat early). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         destroy(tomcat);
-        WebappClasses.deleteRecursively(baseDir);
-        WebappClasses.deleteRecursively(docBase);
+        FileTrees.delete(baseDir);
+        FileTrees.delete(docBase);
     }
 
     private static void destroy(Tomcat tomcat) {

@@ -11,9 +11,6 @@ import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import java.util.logging.Level;
 import org.apache.catalina.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,42 +22,19 @@ class KryoSerializerTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
     @RegisterExtension
-    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
-
-    static EmbeddedTomcat a;
-    static EmbeddedTomcat b;
-
-    @BeforeAll
-    static void startTomcats() throws Exception {
-        a = EmbeddedTomcat.start(null, KryoSerializerTest::configure);
-        b = EmbeddedTomcat.start(null, KryoSerializerTest::configure);
-    }
-
-    static void configure(MemcachedSessionManager m) {
-        m.setMemcachedNodes(cluster.nodesString());
+    static final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
         m.setRedundancy(2);
         m.setOperationTimeout(300);
         m.setRetryInterval(200);
         m.setSerializer("kryo");
         m.setSessionAttributeFilter("counter|shared\\..*");
         m.setSigningKeys("kryo-test-signing-key-0123456789");
-    }
+    });
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
-    @AfterAll
-    static void stopTomcats() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
-
-    @BeforeEach
-    void nodesUp() {
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
-    }
+    private final EmbeddedTomcat a = tomcats.a();
+    private final EmbeddedTomcat b = tomcats.b();
 
     @Test
     void twoTomcatsShareASessionWrittenWithKryo() throws Exception {
@@ -76,9 +50,7 @@ class KryoSerializerTest {
                 SessionSerializer.formatOf(payload, attributesAt, payload.length - attributesAt));
 
         // The counter's class exists only in the web application: Kryo resolved it with the webapp's loader.
-        Object counter = b.manager().findSession(client.sessionId()).getSession().getAttribute("counter");
-        assertEquals(WebappClasses.COUNTER_CLASS, counter.getClass().getName());
-        assertEquals(b.context().getLoader().getClassLoader(), counter.getClass().getClassLoader());
+        b.assertCounterIsTheWebappsOwn(client.sessionId());
         assertTrue(logs.at(Level.WARNING).isEmpty(), logs.dump());
     }
 

@@ -3,19 +3,14 @@ package io.mcsessions.tomcat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.testing.Concurrently;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,39 +23,16 @@ class LockingTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
     @RegisterExtension
-    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
-
-    static EmbeddedTomcat a;
-    static EmbeddedTomcat b;
-
-    @BeforeAll
-    static void startTomcats() throws Exception {
-        a = EmbeddedTomcat.start(null, LockingTest::configure);
-        b = EmbeddedTomcat.start(null, LockingTest::configure);
-    }
-
-    static void configure(MemcachedSessionManager m) {
-        m.setMemcachedNodes(cluster.nodesString());
+    static final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
         m.setRedundancy(2);
         m.setOperationTimeout(1000);
         m.setLockingMode("all");
-    }
+    });
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
-    @AfterAll
-    static void stopTomcats() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
-
-    @BeforeEach
-    void nodesUp() {
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
-    }
+    private final EmbeddedTomcat a = tomcats.a();
+    private final EmbeddedTomcat b = tomcats.b();
 
     @Test
     void eightParallelClientsOnTwoTomcatsLoseNoIncrement() throws Exception {
@@ -69,25 +41,7 @@ class LockingTest {
         String id = first.sessionId();
         int clients = 8;
         int perClient = 200;
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int offset = c;
-                done.add(pool.submit(() -> {
-                    SessionClient client = new SessionClient();
-                    client.useSessionId(id);
-                    for (int i = 0; i < perClient; i++) {
-                        client.get((i + offset) % 2 == 0 ? a : b, "/count");
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        tomcats.concurrentRequests(id, clients, perClient, "/count");
         assertEquals(String.valueOf(1 + clients * perClient), first.get(b, "/read"));
         assertEquals(0, logs.count(Level.WARNING, "could not lock"), logs.dump());
     }
@@ -99,7 +53,7 @@ class LockingTest {
     @Test
     void lockingWithAsynchronousWritesKeepsEveryNodeUpAndEveryRequestQuick() throws Exception {
         java.util.function.Consumer<MemcachedSessionManager> asyncLocking = m -> {
-            configure(m);
+            tomcats.configure(m);
             m.setOperationTimeout(300);
             m.setSessionBackupAsync(true);
         };
@@ -107,32 +61,19 @@ class LockingTest {
              EmbeddedTomcat asyncB = EmbeddedTomcat.start(null, asyncLocking)) {
             int clients = 4;
             int perClient = 20;
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
             List<Long> slow = java.util.Collections.synchronizedList(new ArrayList<>());
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int offset = c;
-                    done.add(pool.submit(() -> {
-                        SessionClient client = new SessionClient();
-                        for (int i = 1; i <= perClient; i++) {
-                            long start = System.nanoTime();
-                            String count = client.get((i + offset) % 2 == 0 ? asyncA : asyncB, "/count");
-                            long millis = (System.nanoTime() - start) / 1_000_000;
-                            assertEquals(String.valueOf(i), count, "request " + i + " of client " + offset);
-                            if (millis >= 300) {
-                                slow.add(millis);
-                            }
-                        }
-                        return null;
-                    }));
+            Concurrently.run(clients, Duration.ofMinutes(2), offset -> {
+                SessionClient client = new SessionClient();
+                for (int i = 1; i <= perClient; i++) {
+                    long start = System.nanoTime();
+                    String count = client.get((i + offset) % 2 == 0 ? asyncA : asyncB, "/count");
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertEquals(String.valueOf(i), count, "request " + i + " of client " + offset);
+                    if (millis >= 300) {
+                        slow.add(millis);
+                    }
                 }
-                for (Future<?> f : done) {
-                    f.get(2, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            });
             assertEquals(0, logs.count(Level.WARNING, "is down"), logs.dump());
             assertEquals(List.of(), slow, "requests that took an operation timeout or more (ms)");
         }
@@ -141,7 +82,7 @@ class LockingTest {
     @Test
     void lockThatCannotBeHadInTimeLogsAWarningAndTheRequestProceeds() throws Exception {
         try (EmbeddedTomcat impatient = EmbeddedTomcat.start(null, m -> {
-            configure(m);
+            tomcats.configure(m);
             m.setLockWaitTimeout(200);
         })) {
             SessionClient client = new SessionClient();

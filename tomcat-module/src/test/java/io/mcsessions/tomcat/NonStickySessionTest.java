@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.core.ReplicaInfo;
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,44 +19,20 @@ class NonStickySessionTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
     @RegisterExtension
-    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
-
-    static EmbeddedTomcat a;
-    static EmbeddedTomcat b;
-
-    @BeforeAll
-    static void startTomcats() throws Exception {
-        a = EmbeddedTomcat.start(null, NonStickySessionTest::configure);
-        b = EmbeddedTomcat.start(null, NonStickySessionTest::configure);
-    }
-
-    static void configure(MemcachedSessionManager m) {
-        m.setMemcachedNodes(cluster.nodesString());
+    static final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
         m.setRedundancy(2);
         m.setOperationTimeout(300);
         m.setRetryInterval(200);
         m.setRequestUriIgnorePattern(".*/static/.*");
-    }
+    });
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
-    @AfterAll
-    static void stopTomcats() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
+    private final EmbeddedTomcat a = tomcats.a();
+    private final EmbeddedTomcat b = tomcats.b();
 
-    @BeforeEach
-    void nodesUp() {
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
-    }
-
-    private static long counter(EmbeddedTomcat tomcat, String name) {
-        Map<String, Long> counters = tomcat.manager().store().stats().counters();
-        return counters.getOrDefault(name, 0L);
+    private static long count(EmbeddedTomcat tomcat, Counter counter) {
+        return tomcat.manager().store().stats().count(counter);
     }
 
     @Test
@@ -74,9 +48,7 @@ class NonStickySessionTest {
         SessionClient client = new SessionClient();
         client.get(a, "/count");
         assertEquals("1", client.get(b, "/read"));
-        Object counter = b.manager().findSession(client.sessionId()).getSession().getAttribute("counter");
-        assertEquals(WebappClasses.COUNTER_CLASS, counter.getClass().getName());
-        assertEquals(b.context().getLoader().getClassLoader(), counter.getClass().getClassLoader());
+        b.assertCounterIsTheWebappsOwn(client.sessionId());
         assertTrue(logs.at(Level.WARNING).isEmpty(), logs.dump());
     }
 
@@ -85,13 +57,13 @@ class NonStickySessionTest {
     void requestThatOnlyReadsNeitherRewritesNorTouches() {
         SessionClient client = new SessionClient();
         client.get(a, "/count");
-        long saves = counter(b, "saveStored");
-        long touches = counter(b, "touch");
+        long saves = count(b, Counter.SAVE_STORED);
+        long touches = count(b, Counter.TOUCH);
         for (int i = 0; i < 10; i++) {
             assertEquals("1", client.get(b, "/read"));
         }
-        assertEquals(saves, counter(b, "saveStored"), "a read-only request must not rewrite the session");
-        assertEquals(touches, counter(b, "touch"), "a read-only request must not touch the session");
+        assertEquals(saves, count(b, Counter.SAVE_STORED), "a read-only request must not rewrite the session");
+        assertEquals(touches, count(b, Counter.TOUCH), "a read-only request must not touch the session");
     }
 
     /**
@@ -120,9 +92,9 @@ class NonStickySessionTest {
     void requestMatchingIgnorePatternTouchesNothing() {
         SessionClient client = new SessionClient();
         client.get(a, "/count");
-        Map<String, Long> before = a.manager().store().stats().counters();
+        Map<Counter, Long> before = a.manager().store().stats().counts();
         assertEquals("session", client.get(a, "/static/logo.png"));
-        assertEquals(before, a.manager().store().stats().counters(), "an ignored request talked to memcached");
+        assertEquals(before, a.manager().store().stats().counts(), "an ignored request talked to memcached");
         assertEquals("1", client.get(b, "/read"));
     }
 
@@ -166,7 +138,7 @@ class NonStickySessionTest {
         assertNoLoadableCopy(oldId);
     }
 
-    private static void assertNoLoadableCopy(String id) {
+    private void assertNoLoadableCopy(String id) {
         for (ReplicaInfo replica : a.manager().store().inspect(id)) {
             assertFalse(replica.holding() == ReplicaInfo.Holding.COPY, () -> "node " + replica.node().id()
                     + " still holds a copy of the old session: " + replica);
@@ -199,14 +171,13 @@ class NonStickySessionTest {
             assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
         }
         cluster.node(replica).resume(); // still holds revision 1
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
+        tomcats.nodesUp();
         for (int i = 7; i <= 12; i++) {
             assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
         }
     }
 
-    private static int replicaHoldingACopy(String id) {
+    private int replicaHoldingACopy(String id) {
         for (ReplicaInfo replica : a.manager().store().inspect(id)) {
             if (replica.holding() == ReplicaInfo.Holding.COPY) {
                 return Integer.parseInt(replica.node().id().substring(1)) - 1;
@@ -230,8 +201,7 @@ class NonStickySessionTest {
         for (int i = 0; i < 3; i++) {
             cluster.node(i).start();
         }
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
+        tomcats.nodesUp();
         assertEquals("9", client.get(a, "/count"));
         assertEquals("10", client.get(b, "/count"));
         assertEquals("11", client.get(a, "/count"));

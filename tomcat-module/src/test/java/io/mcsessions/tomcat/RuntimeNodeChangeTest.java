@@ -4,18 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.testing.CountingBrowsers;
 import io.mcsessions.testing.MemcachedCluster;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.management.Attribute;
@@ -23,7 +15,6 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.RuntimeMBeanException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,73 +27,30 @@ class RuntimeNodeChangeTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(4);
 
+    /** Started by each test that asks for them; each engine has its own name, the domain of Tomcat's MBeans. */
+    @RegisterExtension
+    final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
+        m.setMemcachedNodes(nodes(0, 1, 2));
+        m.setOperationTimeout(300);
+        m.setRetryInterval(200);
+    }).customize((name, context) -> context.getParent().getParent().setName(engine(name)));
+
     private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
-    private EmbeddedTomcat a;
-    private EmbeddedTomcat b;
 
     private static String nodes(int... indexes) {
         return IntStream.of(indexes).mapToObj(i -> cluster.node(i).id() + ":" + cluster.node(i).address())
                 .collect(Collectors.joining(","));
     }
 
-    /** A Tomcat whose engine (the domain of Tomcat's MBeans) has this name, so that each has its Manager MBean. */
-    private static EmbeddedTomcat start(String engine) throws Exception {
-        return EmbeddedTomcat.with().memcached(m -> {
-            m.setMemcachedNodes(nodes(0, 1, 2));
-            m.setOperationTimeout(300);
-            m.setRetryInterval(200);
-        }).customize(context -> context.getParent().getParent().setName(engine)).start();
-    }
-
-    @AfterEach
-    void stopTomcats() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+    /** {@code TomcatA} for Tomcat {@code a}: engines of their own, so that each Tomcat has its Manager MBean. */
+    private static String engine(String tomcat) {
+        return "Tomcat" + tomcat.toUpperCase(java.util.Locale.ROOT);
     }
 
     /** Browsers counting in their sessions, each request on the other Tomcat; every answer must be the next number. */
-    private static final class Browsers implements AutoCloseable {
-        private final List<String> problems = new CopyOnWriteArrayList<>();
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final ExecutorService pool;
-        private final List<Future<?>> browsers = new ArrayList<>();
-
-        Browsers(EmbeddedTomcat a, EmbeddedTomcat b, int count) {
-            pool = Executors.newFixedThreadPool(count);
-            for (int i = 0; i < count; i++) {
-                browsers.add(pool.submit(() -> {
-                    SessionClient client = new SessionClient();
-                    for (int n = 1; !stop.get(); n++) {
-                        String answer = client.get(n % 2 == 0 ? a : b, "/count");
-                        if (!answer.equals(String.valueOf(n))) {
-                            problems.add("session " + client.sessionId() + " counted " + answer + " at request " + n);
-                            return;
-                        }
-                        requests.incrementAndGet();
-                    }
-                }));
-            }
-        }
-
-        void runFor(long count) {
-            long target = requests.get() + count;
-            Poll.until(() -> requests.get() >= target || !problems.isEmpty(), Duration.ofSeconds(60),
-                    () -> count + " more requests");
-        }
-
-        @Override
-        public void close() throws Exception {
-            stop.set(true);
-            for (Future<?> browser : browsers) {
-                browser.get(30, TimeUnit.SECONDS);
-            }
-            pool.shutdownNow();
-        }
+    private static CountingBrowsers countingOn(EmbeddedTomcat a, EmbeddedTomcat b) {
+        return CountingBrowsers.start(4, SessionClient::new,
+                (client, n) -> Integer.parseInt(client.get(n % 2 == 0 ? a : b, "/count")));
     }
 
     /** Tomcat's own MBean for a context's Manager: attributes from the manager's getters and setters. */
@@ -114,13 +62,13 @@ class RuntimeNodeChangeTest {
 
     @Test
     void nodesAddedAndRemovedThroughJmxUnderTrafficLoseNoSessionAndNoUpdate() throws Exception {
-        a = start("TomcatA");
-        b = start("TomcatB"); // registered second: its SessionStore MBean has instance=2
+        EmbeddedTomcat a = tomcats.a();
+        EmbeddedTomcat b = tomcats.b(); // registered second: its SessionStore MBean has instance=2
         ObjectName aManager = tomcatManagerMBean("TomcatA");
         ObjectName bStore = new ObjectName("io.mcsessions:type=SessionStore,host=localhost,context=/app,instance=2");
         assertEquals(nodes(0, 1, 2), SERVER.getAttribute(aManager, "memcachedNodes"));
 
-        try (Browsers browsers = new Browsers(a, b, 4)) {
+        try (CountingBrowsers browsers = countingOn(a, b)) {
             browsers.runFor(100);
             SERVER.setAttribute(aManager, new Attribute("memcachedNodes", nodes(0, 1, 2, 3)));
             browsers.runFor(100);
@@ -133,7 +81,7 @@ class RuntimeNodeChangeTest {
             cluster.node(0).kill();
             browsers.runFor(200);
             browsers.close();
-            assertEquals(List.of(), browsers.problems, "lost sessions or updates");
+            assertEquals(List.of(), browsers.problems(), "lost sessions or updates");
         }
         assertEquals(nodes(1, 2, 3), a.manager().getMemcachedNodes());
         assertEquals(nodes(1, 2, 3), SERVER.getAttribute(bStore, "MemcachedNodes"));
@@ -157,7 +105,7 @@ class RuntimeNodeChangeTest {
 
     @Test
     void anInvalidNodeListThroughJmxIsRefusedWithItsReasonAndChangesNothing() throws Exception {
-        a = start("TomcatA");
+        EmbeddedTomcat a = tomcats.a();
         ObjectName store = new ObjectName("io.mcsessions:type=SessionStore,host=localhost,context=/app");
         RuntimeMBeanException refused = assertThrows(RuntimeMBeanException.class,
                 () -> SERVER.setAttribute(store, new Attribute("MemcachedNodes", nodes(0) + ",n9:127.0.0.1:0")));

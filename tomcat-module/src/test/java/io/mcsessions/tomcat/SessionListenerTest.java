@@ -1,6 +1,9 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -87,10 +90,16 @@ class SessionListenerTest {
     /** Waits until the local session is idle beyond its 1 s timeout and memcached no longer holds it live. */
     private static void awaitTimedOut(EmbeddedTomcat tomcat, String id) {
         Session local = local(tomcat.baseManager(), id);
-        Poll.until(() -> System.currentTimeMillis() - local.getThisAccessedTimeInternal() > 1100
-                && !(tomcat.baseManager() instanceof MemcachedSessionManager ours
-                        && ours.store().load(id).isFound()), Duration.ofSeconds(10),
-                () -> "session " + id + " did not time out");
+        await("session " + id + " times out").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertTrue(idleMillis(local) > 1100, () -> "idle for " + idleMillis(local) + " ms of its 1 s");
+            if (tomcat.baseManager() instanceof MemcachedSessionManager ours) {
+                assertFalse(ours.store().load(id).isFound(), "memcached still holds it");
+            }
+        });
+    }
+
+    private static long idleMillis(Session session) {
+        return System.currentTimeMillis() - session.getThisAccessedTimeInternal();
     }
 
     private static Session local(ManagerBase manager, String id) {
@@ -122,17 +131,18 @@ class SessionListenerTest {
             client.get(a, "/timeout?s=1");
             String id = client.sessionId();
             Session local = local(a.baseManager(), id);
-            Poll.until(() -> System.currentTimeMillis() - local.getThisAccessedTimeInternal() > 1100,
-                    Duration.ofSeconds(5), () -> "clock");
+            await("the local copy is idle beyond its 1 s").atMost(Duration.ofSeconds(5))
+                    .until(() -> idleMillis(local), greaterThan(1100L));
             // Memcached still holds the copy: another Tomcat's read used the session just now.
             assertTrue(a.manager().store().touch(id, 1));
             a.baseManager().processExpires();
             long idle = System.currentTimeMillis() - local.getThisAccessedTimeInternal();
             assumeTrue(idle < 3000, "the machine was too slow to check within the 2 s slack (idle " + idle + " ms)");
             assertEquals(1, a.baseManager().getActiveSessions(), "dropped while memcached may just be late");
-            Poll.until(() -> a.manager().store().touch(id, 1) // the other Tomcat goes on reading it
-                    && System.currentTimeMillis() - local.getThisAccessedTimeInternal() > 3100,
-                    Duration.ofSeconds(5), () -> "clock");
+            await("the local copy is idle beyond the 2 s slack too").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertTrue(a.manager().store().touch(id, 1), "memcached holds it"); // the other Tomcat reads it
+                assertTrue(idleMillis(local) > 3100, () -> "idle for " + idleMillis(local) + " ms");
+            });
             a.baseManager().processExpires();
             assertEquals(0, a.baseManager().getActiveSessions(), "a copy that lives on elsewhere was kept");
             assertEquals(List.of("created", "added c=3"), events.events(), "a session alive elsewhere was ended");
@@ -159,7 +169,8 @@ class SessionListenerTest {
                 }
             }
             long idleSince = System.currentTimeMillis();
-            Poll.until(() -> System.currentTimeMillis() - idleSince > 1100, Duration.ofSeconds(5), () -> "clock");
+            await("every copy is idle beyond its 1 s").atMost(Duration.ofSeconds(5))
+                    .until(() -> System.currentTimeMillis() - idleSince, greaterThan(1100L));
             a.baseManager().processExpires();
             b.baseManager().processExpires();
 

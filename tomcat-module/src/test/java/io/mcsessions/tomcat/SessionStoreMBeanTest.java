@@ -1,5 +1,7 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,10 +30,15 @@ class SessionStoreMBeanTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
 
+    /** Started by each test that asks for them, so that each test registers its MBeans afresh. */
+    @RegisterExtension
+    final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
+        m.setOperationTimeout(300);
+        m.setRetryInterval(200);
+    });
+
     private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
     private final ObjectName name = objectName("io.mcsessions:type=SessionStore,host=localhost,context=/app");
-    private EmbeddedTomcat a;
-    private EmbeddedTomcat b;
 
     private static ObjectName objectName(String name) {
         try {
@@ -41,26 +48,15 @@ class SessionStoreMBeanTest {
         }
     }
 
-    private static EmbeddedTomcat start() throws Exception {
-        return EmbeddedTomcat.start(null, m -> {
-            m.setMemcachedNodes(cluster.nodesString());
-            m.setOperationTimeout(300);
-            m.setRetryInterval(200);
-        });
-    }
-
     @AfterEach
-    void stopTomcats() {
-        for (String node : new String[] {"n1", "n2", "n3"}) {
-            if (a != null && a.manager().store() != null) {
-                a.manager().store().markNodeUp(node); // node health is per JVM: leave it as found
+    void leaveEveryNodeUp() {
+        for (EmbeddedTomcat tomcat : tomcats.started()) {
+            if (tomcat.manager().store() != null) { // null once its context stopped
+                for (String node : new String[] {"n1", "n2", "n3"}) {
+                    tomcat.manager().store().markNodeUp(node); // node health is per JVM: leave it as found
+                }
+                return;
             }
-        }
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
         }
     }
 
@@ -88,7 +84,7 @@ class SessionStoreMBeanTest {
 
     @Test
     void mbeanShowsNodeStatesDegradedFlagAndCounters() throws Exception {
-        a = start();
+        EmbeddedTomcat a = tomcats.a();
         assertTrue(SERVER.isRegistered(name));
         assertEquals(Boolean.FALSE, attribute("Degraded"));
         String[] states = (String[]) attribute("NodeStates");
@@ -109,7 +105,7 @@ class SessionStoreMBeanTest {
 
     @Test
     void markNodeDownAndUpThroughJmxTakeEffect() throws Exception {
-        a = start();
+        EmbeddedTomcat a = tomcats.a();
         invoke("markNodeDown", "n2");
         assertTrue(nodeLine("n2").contains(" MARKED_DOWN since "), nodeLine("n2"));
         assertEquals(NodeState.MARKED_DOWN, a.manager().store().nodes().get(1).state());
@@ -122,7 +118,7 @@ class SessionStoreMBeanTest {
         assertEquals(operations, a.manager().store().nodes().get(1).operations(), "a marked-down node was used");
 
         invoke("markNodeUp", "n2");
-        Poll.allNodesUp(a.manager());
+        a.nodesUp();
         assertTrue(nodeLine("n2").contains(" UP since "), nodeLine("n2"));
         RuntimeMBeanException unknown = assertThrows(RuntimeMBeanException.class, () -> invoke("markNodeDown", "n9"));
         assertTrue(unknown.getCause() instanceof IllegalArgumentException
@@ -131,7 +127,7 @@ class SessionStoreMBeanTest {
 
     @Test
     void degradedFlagAndPendingWriteBacksFollowEveryNodeGoingDownAndComingBack() throws Exception {
-        a = start();
+        EmbeddedTomcat a = tomcats.a();
         SessionClient client = new SessionClient();
         client.get(a, "/count");
         for (String node : new String[] {"n1", "n2", "n3"}) {
@@ -143,16 +139,16 @@ class SessionStoreMBeanTest {
         for (String node : new String[] {"n1", "n2", "n3"}) {
             invoke("markNodeUp", node);
         }
-        Poll.allNodesUp(a.manager());
+        a.nodesUp();
         assertEquals(Boolean.FALSE, attribute("Degraded"));
-        Poll.until(() -> a.manager().store().stats().pendingWriteBacks() == 0, Duration.ofSeconds(10),
-                () -> "the session kept during the outage was not written back");
+        await("the session kept during the outage is written back").atMost(Duration.ofSeconds(10))
+                .until(() -> a.manager().store().stats().pendingWriteBacks(), is(0));
         assertEquals(0, attribute("PendingWriteBacks"));
     }
 
     @Test
     void mbeanIsUnregisteredWhenTheContextStops() throws Exception {
-        a = start();
+        EmbeddedTomcat a = tomcats.a();
         assertTrue(SERVER.isRegistered(name));
         a.context().stop();
         assertFalse(SERVER.isRegistered(name), "the MBean outlived its context");
@@ -160,8 +156,8 @@ class SessionStoreMBeanTest {
 
     @Test
     void twoTomcatsInOneJvmKeepOneMBeanEachAndStoppingOneLeavesTheOther() throws Exception {
-        a = start();
-        b = start();
+        EmbeddedTomcat a = tomcats.a();
+        EmbeddedTomcat b = tomcats.b();
         ObjectName pattern = objectName("io.mcsessions:type=SessionStore,host=localhost,context=/app,*");
         Set<ObjectName> names = SERVER.queryNames(pattern, null);
         assertEquals(2, names.size(), names.toString());

@@ -15,32 +15,32 @@ class SignedSessionTest {
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
     @RegisterExtension
     final LogCapture logs = LogCapture.forLogger("io.mcsessions");
-
-    private static EmbeddedTomcat start(String signingKeys) throws Exception {
-        return EmbeddedTomcat.start(null, m -> {
-            m.setMemcachedNodes(cluster.nodesString());
-            m.setOperationTimeout(500);
-            m.setSigningKeys(signingKeys);
-            m.setDeserializationFilter("webapp.only.**;java.**;!*");
-        });
-    }
+    /** Started in the test, so that what they log at start is captured. */
+    @RegisterExtension
+    final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
+        m.setOperationTimeout(500);
+        m.setSigningKeys("first-signing-key-0123456789");
+        m.setDeserializationFilter("webapp.only.**;java.**;!*");
+    });
 
     @Test
     void signedSessionsReplicateAndAValueWithoutAValidSignatureIsIgnored() throws Exception {
-        try (EmbeddedTomcat a = start("first-signing-key-0123456789");
-             EmbeddedTomcat b = start("first-signing-key-0123456789")) {
-            assertEquals(0, logs.count(Level.WARNING, "are not signed"), "a signing Tomcat said it does not sign");
-            SessionClient client = new SessionClient();
-            for (int i = 1; i <= 4; i++) {
-                assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? a : b, "/count"));
-            }
-            planted(a);
+        EmbeddedTomcat a = tomcats.a();
+        EmbeddedTomcat b = tomcats.b();
+        assertEquals(0, logs.count(Level.WARNING, "are not signed"), "a signing Tomcat said it does not sign");
+        SessionClient client = new SessionClient();
+        for (int i = 1; i <= 4; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? a : b, "/count"));
         }
+        planted(a);
     }
 
     /** A Tomcat without the key writes a session; the signing Tomcat must not read it. */
     private void planted(EmbeddedTomcat a) throws Exception {
-        try (EmbeddedTomcat unsigned = start(null)) {
+        try (EmbeddedTomcat unsigned = EmbeddedTomcat.start(null, m -> {
+            tomcats.configure(m);
+            m.setSigningKeys(null);
+        })) {
             SessionClient planted = new SessionClient();
             assertEquals("1", planted.get(unsigned, "/count")); // the same key in memcached, without a signature
             assertEquals("none", planted.get(a, "/read"), "a Tomcat with signingKeys read an unsigned value");

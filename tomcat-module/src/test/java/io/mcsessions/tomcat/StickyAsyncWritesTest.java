@@ -1,16 +1,15 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.LoadResult;
+import io.mcsessions.core.StoreStats.Counter;
+import io.mcsessions.testing.Concurrently;
 import io.mcsessions.testing.MemcachedCluster;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,69 +20,44 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StickyAsyncWritesTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
-
-    private EmbeddedTomcat a;
-    private EmbeddedTomcat b;
-
-    static void configure(MemcachedSessionManager m) {
-        m.setMemcachedNodes(cluster.nodesString());
+    /** Started by the test: b only once a is gone. */
+    @RegisterExtension
+    final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
         m.setRedundancy(2);
         m.setSticky(true);
         m.setSessionBackupAsync(true);
         m.setOperationTimeout(500);
-    }
-
-    @AfterEach
-    void stop() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
+    }).jvmRoutes("a", "b").listeners(new SessionEvents(), new SessionEvents());
 
     @Test
     void concurrentChangesEndWithTheNewestStateInMemcached() throws Exception {
-        a = EmbeddedTomcat.start("a", StickyAsyncWritesTest::configure, new SessionEvents());
+        EmbeddedTomcat a = tomcats.a();
         SessionClient first = new SessionClient();
         assertEquals("1", first.get(a, "/count"));
         String id = first.sessionId();
 
         int threads = 8;
         int perThread = 100;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    SessionClient client = new SessionClient();
-                    client.useSessionId(id);
-                    for (int i = 0; i < perThread; i++) {
-                        client.get(a, "/count");
-                    }
-                    return null;
-                }));
+        Concurrently.run(threads, Duration.ofMinutes(5), thread -> {
+            SessionClient client = new SessionClient();
+            client.useSessionId(id);
+            for (int i = 0; i < perThread; i++) {
+                client.get(a, "/count");
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        long writes = a.manager().store().stats().counters().getOrDefault("saveStored", 0L);
+        });
+        long writes = a.manager().store().stats().count(Counter.SAVE_STORED);
         assertTrue(writes <= 1 + threads * perThread, "more writes than requests: " + writes);
 
         int last = Integer.parseInt(first.get(a, "/count"));
 
         // The last coalesced write carries the newest state: a failover to b continues from it.
         MemcachedSession local = (MemcachedSession) a.manager().findSession(id);
-        Poll.until(() -> a.manager().store().load(id).isFound()
-                        && a.manager().store().load(id).record().revision() == local.revision(),
-                Duration.ofSeconds(10), () -> "the newest revision never reached memcached");
-        a.close();
-        a = null;
-        b = EmbeddedTomcat.start("b", StickyAsyncWritesTest::configure, new SessionEvents());
+        await("the newest revision reaches memcached").atMost(Duration.ofSeconds(10)).until(() -> {
+            LoadResult stored = a.manager().store().load(id);
+            return stored.isFound() ? "revision " + stored.record().revision() : stored.outcome().toString();
+        }, is("revision " + local.revision()));
+        a.close(); // a is gone: the load balancer sends the session to b
+        EmbeddedTomcat b = tomcats.b();
         SessionClient failover = new SessionClient();
         failover.useSessionId(id);
         assertEquals(String.valueOf(last + 1), failover.get(b, "/count"));

@@ -1,5 +1,8 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,14 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.core.LoadResult;
 import io.mcsessions.core.ReplicaInfo;
+import io.mcsessions.core.StoreStats;
+import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import java.time.Duration;
-import java.util.Map;
 import java.util.logging.Level;
 import org.apache.catalina.Session;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,52 +26,37 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * balancer that routes by the route suffix of the session id; three real memcached nodes, N=2.
  */
 class StickySessionTest {
+    static final SessionEvents eventsOnA = new SessionEvents();
+    static final SessionEvents eventsOnB = new SessionEvents();
+
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
     @RegisterExtension
-    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
-
-    static final SessionEvents eventsOnA = new SessionEvents();
-    static final SessionEvents eventsOnB = new SessionEvents();
-    static EmbeddedTomcat a;
-    static EmbeddedTomcat b;
-
-    @BeforeAll
-    static void startTomcats() throws Exception {
-        a = EmbeddedTomcat.start("a", StickySessionTest::configure, eventsOnA);
-        b = EmbeddedTomcat.start("b", StickySessionTest::configure, eventsOnB);
-    }
-
-    static void configure(MemcachedSessionManager m) {
-        m.setMemcachedNodes(cluster.nodesString());
+    static final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
         m.setRedundancy(2);
         m.setSticky(true);
         m.setOperationTimeout(300);
         m.setRetryInterval(200);
-    }
+    }).jvmRoutes("a", "b").listeners(eventsOnA, eventsOnB);
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
-    @AfterAll
-    static void stopTomcats() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
+    private EmbeddedTomcat a;
+    private EmbeddedTomcat b;
 
     @BeforeEach
     void nodesUpAndNoEvents() {
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
+        tomcats.nodesUp();
+        a = tomcats.a();
+        b = tomcats.b();
         eventsOnA.clear();
         eventsOnB.clear();
     }
 
     private static long loads(EmbeddedTomcat tomcat) {
-        Map<String, Long> counters = tomcat.manager().store().stats().counters();
-        return counters.getOrDefault("loadFound", 0L) + counters.getOrDefault("loadAbsent", 0L)
-                + counters.getOrDefault("loadUnavailable", 0L);
+        StoreStats stats = tomcat.manager().store().stats();
+        return stats.count(Counter.LOAD_FOUND) + stats.count(Counter.LOAD_ABSENT)
+                + stats.count(Counter.LOAD_UNAVAILABLE);
     }
 
     private static String base(String id) {
@@ -114,8 +101,8 @@ class StickySessionTest {
         // a still holds its copy under the old id; when it idles out it is dropped, not ended: the session lives on b.
         Session left = a.manager().localSession(onA);
         left.setMaxInactiveInterval(1);
-        Poll.until(() -> System.currentTimeMillis() - left.getThisAccessedTimeInternal() > 1100,
-                Duration.ofSeconds(5), () -> "clock");
+        await("the copy left on a is idle for longer than its 1 s").atMost(Duration.ofSeconds(5))
+                .until(() -> System.currentTimeMillis() - left.getThisAccessedTimeInternal(), greaterThan(1100L));
         a.manager().processExpires();
         assertNull(a.manager().localSession(onA));
         assertEquals(0, eventsOnA.count("destroyed"), eventsOnA.events().toString());
@@ -141,7 +128,7 @@ class StickySessionTest {
     @Test
     void failoverWhenATomcatStopsLoadsTheSessionFromMemcached() throws Exception {
         SessionClient client = new SessionClient();
-        try (EmbeddedTomcat c = EmbeddedTomcat.start("c", StickySessionTest::configure)) {
+        try (EmbeddedTomcat c = EmbeddedTomcat.start("c", tomcats::configure)) {
             for (int i = 1; i <= 3; i++) {
                 assertEquals(String.valueOf(i), client.get(c, "/count"));
             }
@@ -167,16 +154,16 @@ class StickySessionTest {
         for (int i = 0; i < 3; i++) {
             cluster.node(i).start(); // back, empty
         }
-        Poll.allNodesUp(a.manager());
+        a.nodesUp();
         // No request needed: the session changed during the outage is written through as the nodes return.
-        Poll.until(() -> b.manager().store().load(id).isFound(), Duration.ofSeconds(10),
-                () -> "the session kept during the outage never reached memcached");
+        await("the session kept during the outage reaches memcached").atMost(Duration.ofSeconds(10))
+                .until(() -> b.manager().store().load(id).outcome(), is(LoadResult.Outcome.FOUND));
         assertEquals("7", client.get(b, "/count"), "b did not get the session as a left it");
         assertTrue(logs.count(Level.WARNING, "/app - no memcached node is reachable") >= 1, logs.dump());
         assertEquals(0, logs.count(Level.SEVERE, ""), logs.dump());
     }
 
-    private static void assertNoLoadableCopy(String id) {
+    private void assertNoLoadableCopy(String id) {
         for (ReplicaInfo replica : a.manager().store().inspect(id)) {
             assertFalse(replica.holding() == ReplicaInfo.Holding.COPY, () -> "node " + replica.node().id()
                     + " still holds a copy under the old id: " + replica);

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,39 +18,16 @@ class StickyWithoutRouteTest {
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
     @RegisterExtension
-    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
-
-    static EmbeddedTomcat a;
-    static EmbeddedTomcat b;
-
-    @BeforeAll
-    static void startTomcats() throws Exception {
-        a = EmbeddedTomcat.start(null, StickyWithoutRouteTest::configure);
-        b = EmbeddedTomcat.start(null, StickyWithoutRouteTest::configure);
-    }
-
-    static void configure(MemcachedSessionManager m) {
-        m.setMemcachedNodes(cluster.nodesString());
+    static final TomcatPair tomcats = TomcatPair.on(cluster).configuredBy(m -> {
         m.setRedundancy(2);
         m.setSticky(true);
         m.setOperationTimeout(300);
-    }
+    });
+    @RegisterExtension
+    final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
-    @AfterAll
-    static void stopTomcats() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
-    }
-
-    @BeforeEach
-    void nodesUp() {
-        Poll.allNodesUp(a.manager());
-        Poll.allNodesUp(b.manager());
-    }
+    private final EmbeddedTomcat a = tomcats.a();
+    private final EmbeddedTomcat b = tomcats.b();
 
     /** The load balancer takes the session back to the Tomcat it failed over from, a while later. */
     private static void failBackLater() throws InterruptedException {
@@ -90,10 +64,10 @@ class StickyWithoutRouteTest {
 
     @Test
     void aStickyManagerWithoutJvmRouteSaysOnceAtStartWhatItCannotSee() throws Exception {
-        try (EmbeddedTomcat started = EmbeddedTomcat.start(null, StickyWithoutRouteTest::configure)) {
+        try (EmbeddedTomcat started = EmbeddedTomcat.start(null, tomcats::configure)) {
             assertEquals(1, logs.count(Level.WARNING, "sticky=\"true\" without a jvmRoute"), logs.dump());
         }
-        try (EmbeddedTomcat routed = EmbeddedTomcat.start("r", StickyWithoutRouteTest::configure)) {
+        try (EmbeddedTomcat routed = EmbeddedTomcat.start("r", tomcats::configure)) {
             assertEquals(1, logs.count(Level.WARNING, "sticky=\"true\" without a jvmRoute"), logs.dump());
         }
     }

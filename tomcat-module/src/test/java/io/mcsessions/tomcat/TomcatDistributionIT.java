@@ -1,10 +1,13 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.testing.FileTrees;
 import io.mcsessions.testing.MemcachedCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +51,7 @@ class TomcatDistributionIT {
         assertTrue(Files.isRegularFile(home.resolve("bin/bootstrap.jar")), "no Tomcat distribution at " + home);
         assertTrue(Files.isRegularFile(allJar), "no -all.jar at " + allJar);
         work = Path.of("target", "it-tomcat").toAbsolutePath();
-        WebappClasses.deleteRecursively(work);
+        FileTrees.delete(work);
         Files.createDirectories(work);
         Path classes = webappClasses(work.resolve("webapp-classes"));
         String manager = "<Manager className=\"io.mcsessions.tomcat.MemcachedSessionManager\" memcachedNodes=\""
@@ -71,22 +74,20 @@ class TomcatDistributionIT {
     }
 
     private static Path webappClasses(Path dir) throws IOException {
-        WebappClasses.deleteRecursively(dir);
+        FileTrees.delete(dir);
         Path servletDir = Files.createDirectories(dir.resolve("io/mcsessions/tomcat"));
         Path testClasses = Path.of(System.getProperty("mcsessions.testClasses"), "io/mcsessions/tomcat");
         for (String name : List.of("CounterServlet.class", "CounterServlet$NotSerializableThing.class")) {
             Files.copy(testClasses.resolve(name), servletDir.resolve(name));
         }
-        Path counter = WebappClasses.compiled();
-        Files.createDirectories(dir.resolve("webapp/only"));
-        Files.copy(counter.resolve("webapp/only/WebappCounter.class"), dir.resolve("webapp/only/WebappCounter.class"));
+        EmbeddedTomcat.WEBAPP_ONLY.copyTo(dir);
         return dir;
     }
 
     /** One request that must answer 200 with the counter one higher than before. */
     private void count(CatalinaBase tomcat) {
         expected++;
-        assertEquals(String.valueOf(expected), client.get(tomcat.url("/count")), "request " + expected + " on "
+        assertEquals(String.valueOf(expected), client.getOk(tomcat.url("/count")), "request " + expected + " on "
                 + tomcat.base().getFileName());
     }
 
@@ -107,21 +108,17 @@ class TomcatDistributionIT {
         for (int node : nodes) {
             cluster.node(node).start();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (backUpLines(a) < before[0] + nodes.length || backUpLines(b) < before[1] + nodes.length) {
-            assertTrue(System.nanoTime() < deadline, "restarted nodes not seen back up within 20 s:\n" + a.logs()
-                    + b.logs());
-            sleep(50);
-        }
+        await("both Tomcats log the restarted nodes back up").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertTrue(
+                        backUpLines(a) >= before[0] + nodes.length && backUpLines(b) >= before[1] + nodes.length,
+                        () -> "not yet; the logs:\n" + a.logs() + b.logs()));
     }
 
     /** Waits, bounded, until in both catalina logs the last transition of n1..n3 is not "is down". */
-    private void awaitBothSeeAllNodesUp() throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!seesAllUp(a) || !seesAllUp(b)) {
-            assertTrue(System.nanoTime() < deadline, "nodes not seen up within 20 s:\n" + a.logs() + b.logs());
-            sleep(50);
-        }
+    private void awaitBothSeeAllNodesUp() {
+        await("both Tomcats see n1..n3 up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertTrue(seesAllUp(a) && seesAllUp(b), () -> "not yet; the logs:\n" + a.logs()
+                        + b.logs()));
     }
 
     private static boolean seesAllUp(CatalinaBase tomcat) throws IOException {
@@ -143,15 +140,6 @@ class TomcatDistributionIT {
 
     private static long backUpLines(CatalinaBase tomcat) throws IOException {
         return tomcat.catalinaLog().stream().filter(l -> l.contains("is back up")).count();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test
@@ -190,39 +178,35 @@ class TomcatDistributionIT {
             cluster.node(i).start();
         }
         // Requests stay on the same Tomcat until it has written the session through to a returned node...
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        do {
+        await("the session is written through to a returned node").atMost(Duration.ofSeconds(20)).until(() -> {
             count(a);
-            assertTrue(System.nanoTime() < deadline, "the session was not written through within 20 s");
-        } while (!someNodeHolds(id));
+            return someNodeHolds(id);
+        });
         // ...and until the other Tomcat reads it from memcached (read-only requests: they change nothing).
-        String seen;
-        while (!(seen = client.get(b.url("/read"))).equals(String.valueOf(expected))) {
-            assertTrue(System.nanoTime() < deadline, "the other Tomcat did not see memcached again within 20 s: "
-                    + seen + " instead of " + expected);
-            sleep(50);
-        }
+        String newest = String.valueOf(expected);
+        await("the other Tomcat reads the newest session from memcached").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).until(() -> client.getOk(b.url("/read")), is(newest));
         awaitBothSeeAllNodesUp();
         alternate(6);
 
-        assertEquals("invalidated", client.get(a.url("/invalidate")));
+        assertEquals("invalidated", client.getOk(a.url("/invalidate")));
         client.useSessionId(id);
-        assertEquals("none", client.get(b.url("/read")), "the invalidated session is still served by the other");
-        assertEquals("none", client.get(a.url("/read")));
+        assertEquals("none", client.getOk(b.url("/read")), "the invalidated session is still served by the other");
+        assertEquals("none", client.getOk(a.url("/read")));
 
         SessionClient second = new SessionClient();
-        assertEquals("1", second.get(b.url("/count")));
+        assertEquals("1", second.getOk(b.url("/count")));
         String oldId = second.sessionId();
-        String newId = second.get(a.url("/rotate"));
+        String newId = second.getOk(a.url("/rotate"));
         assertNotEquals(oldId, newId);
-        assertEquals("2", second.get(b.url("/count")), "the rotated session lost its data on the other Tomcat");
+        assertEquals("2", second.getOk(b.url("/count")), "the rotated session lost its data on the other Tomcat");
         SessionClient old = new SessionClient();
         old.useSessionId(oldId);
-        assertEquals("none", old.get(b.url("/read")), "the old id still loads on the other Tomcat");
-        assertEquals("none", old.get(a.url("/read")));
+        assertEquals("none", old.getOk(b.url("/read")), "the old id still loads on the other Tomcat");
+        assertEquals("none", old.getOk(a.url("/read")));
 
         // The store published for status pages crosses from the common loader (lib/) to the webapp's.
-        assertEquals("/app 4 nodes, degraded false", client.get(a.url("/store")));
+        assertEquals("/app 4 nodes, degraded false", client.getOk(a.url("/store")));
 
         for (CatalinaBase tomcat : List.of(a, b)) {
             List<String> catalina = tomcat.catalinaLog();
@@ -257,19 +241,20 @@ class TomcatDistributionIT {
         Thread.sleep(3_000); // past the retry interval: users come back some time later
 
         SessionClient second = new SessionClient();
-        assertEquals("1", second.get(a.url("/count")));
-        assertEquals("2", second.get(b.url("/count")), "the idle Tomcat answered with a new session");
-        assertEquals("invalidated", second.get(a.url("/invalidate")));
-        assertEquals("none", second.get(b.url("/read")), "the idle Tomcat still serves a session ended on the other");
+        assertEquals("1", second.getOk(a.url("/count")));
+        assertEquals("2", second.getOk(b.url("/count")), "the idle Tomcat answered with a new session");
+        assertEquals("invalidated", second.getOk(a.url("/invalidate")));
+        assertEquals("none", second.getOk(b.url("/read")), "the idle Tomcat still serves a session ended on the other");
 
         SessionClient third = new SessionClient();
-        assertEquals("1", third.get(a.url("/count")));
+        assertEquals("1", third.getOk(a.url("/count")));
         String oldId = third.sessionId();
-        third.get(a.url("/rotate"));
-        assertEquals("2", third.get(b.url("/count")), "the rotated session on the idle Tomcat");
+        third.getOk(a.url("/rotate"));
+        assertEquals("2", third.getOk(b.url("/count")), "the rotated session on the idle Tomcat");
         SessionClient old = new SessionClient();
         old.useSessionId(oldId);
-        assertEquals("none", old.get(b.url("/read")), "the old id after changeSessionId still loads on the idle Tomcat");
+        assertEquals("none", old.getOk(b.url("/read")),
+                "the old id after changeSessionId still loads on the idle Tomcat");
         assertNotEquals(before, oldId);
     }
 

@@ -1,7 +1,7 @@
 package io.mcsessions.core.internal;
 
 import io.mcsessions.core.SessionRecord;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

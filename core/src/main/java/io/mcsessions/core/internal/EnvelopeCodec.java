@@ -2,7 +2,7 @@ package io.mcsessions.core.internal;
 
 import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.SessionIds;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.function.LongSupplier;
 
 /**

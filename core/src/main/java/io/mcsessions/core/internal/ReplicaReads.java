@@ -1,6 +1,6 @@
 package io.mcsessions.core.internal;
 
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

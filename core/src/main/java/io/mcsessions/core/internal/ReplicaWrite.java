@@ -1,7 +1,7 @@
 package io.mcsessions.core.internal;
 
 import io.mcsessions.core.SaveResult;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;

@@ -7,7 +7,7 @@ import io.mcsessions.core.Revisions;
 import io.mcsessions.core.SaveResult;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -3,7 +3,7 @@ package io.mcsessions.core.internal;
 import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionLock;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,32 +1,12 @@
 package io.mcsessions.core.internal;
 
-import java.util.Collections;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The store's counters, per operation outcome; cheap to increment from many threads. */
+/** The store's counters, per operation outcome ({@link Counter}); cheap to increment from many threads. */
 public final class StoreCounters {
-
-    /** What is counted. Names are exposed (lower camel case) in snapshots and over JMX. */
-    public enum Counter {
-        LOAD_FOUND, LOAD_ABSENT, LOAD_UNAVAILABLE,
-        SAVE_STORED, SAVE_DEGRADED, SAVE_REJECTED, SAVE_UNDER_REPLICATED,
-        TOUCH, INVALIDATE,
-        REPAIR, UNREADABLE_VALUE, SIGNATURE_REJECTED,
-        LOCK_ACQUIRED, LOCK_TIMEOUT,
-        WRITE_BACK, WRITE_BACK_DROPPED;
-
-        final String displayName() {
-            StringBuilder name = new StringBuilder();
-            for (String part : name().toLowerCase(Locale.ROOT).split("_")) {
-                name.append(name.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
-            }
-            return name.toString();
-        }
-    }
 
     private final EnumMap<Counter, LongAdder> counters = new EnumMap<>(Counter.class);
 
@@ -44,10 +24,10 @@ public final class StoreCounters {
         return counters.get(counter).sum();
     }
 
-    /** Every counter by its display name (e.g. {@code loadFound}), in a stable order. */
-    public Map<String, Long> snapshot() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        counters.forEach((counter, adder) -> out.put(counter.displayName(), adder.sum()));
-        return Collections.unmodifiableMap(out);
+    /** Every counter and its value now. */
+    public Map<Counter, Long> snapshot() {
+        Map<Counter, Long> out = new EnumMap<>(Counter.class);
+        counters.forEach((counter, adder) -> out.put(counter, adder.sum()));
+        return out;
     }
 }

@@ -2,7 +2,7 @@ package io.mcsessions.core.internal;
 
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionRecord;
-import io.mcsessions.core.internal.StoreCounters.Counter;
+import io.mcsessions.core.StoreStats.Counter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;

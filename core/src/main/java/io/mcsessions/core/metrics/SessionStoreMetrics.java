@@ -5,6 +5,7 @@ import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.StoreEvent;
 import io.mcsessions.core.StoreListener;
+import io.mcsessions.core.StoreStats.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -62,34 +62,37 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
 
-    /** Each store counter (as named in {@code StoreStats.counters()}) and the meter that shows it. */
-    static final Map<String, CounterMeter> COUNTERS = Map.ofEntries(
-            Map.entry("loadFound", new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "found")),
-            Map.entry("loadAbsent", new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "absent")),
-            Map.entry("loadUnavailable",
-                    new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "unavailable")),
-            Map.entry("saveStored", new CounterMeter("mcsessions.saves", "sessions written", "outcome", "stored")),
-            Map.entry("saveDegraded",
-                    new CounterMeter("mcsessions.saves", "sessions written", "outcome", "degraded")),
-            Map.entry("saveRejected",
-                    new CounterMeter("mcsessions.saves", "sessions written", "outcome", "rejected")),
-            Map.entry("saveUnderReplicated", new CounterMeter("mcsessions.saves.under.replicated",
-                    "stored saves that fewer than redundancy nodes acknowledged", null, null)),
-            Map.entry("touch", new CounterMeter("mcsessions.touches", "expiry refreshes without a rewrite", null,
-                    null)),
-            Map.entry("invalidate", new CounterMeter("mcsessions.invalidations", "sessions ended", null, null)),
-            Map.entry("repair", new CounterMeter("mcsessions.repairs",
-                    "stale or missing copies rewritten after a read", null, null)),
-            Map.entry("unreadableValue", new CounterMeter("mcsessions.values.ignored",
-                    "values under a session key that were ignored", "reason", "unreadable")),
-            Map.entry("signatureRejected", new CounterMeter("mcsessions.values.ignored",
-                    "values under a session key that were ignored", "reason", "signature")),
-            Map.entry("lockAcquired", new CounterMeter("mcsessions.locks", "session locks", "outcome", "acquired")),
-            Map.entry("lockTimeout", new CounterMeter("mcsessions.locks", "session locks", "outcome", "timeout")),
-            Map.entry("writeBack", new CounterMeter("mcsessions.writebacks",
-                    "sessions kept during an outage and written back after it", "outcome", "written")),
-            Map.entry("writeBackDropped", new CounterMeter("mcsessions.writebacks",
-                    "sessions kept during an outage and written back after it", "outcome", "dropped")));
+    /**
+     * The meter that shows a store counter. A switch, not a table: a counter added to {@link Counter} does not
+     * compile until it has its meter.
+     */
+    static CounterMeter meterOf(Counter counter) {
+        return switch (counter) {
+            case LOAD_FOUND -> new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "found");
+            case LOAD_ABSENT -> new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "absent");
+            case LOAD_UNAVAILABLE ->
+                    new CounterMeter("mcsessions.loads", "sessions looked up", "outcome", "unavailable");
+            case SAVE_STORED -> new CounterMeter("mcsessions.saves", "sessions written", "outcome", "stored");
+            case SAVE_DEGRADED -> new CounterMeter("mcsessions.saves", "sessions written", "outcome", "degraded");
+            case SAVE_REJECTED -> new CounterMeter("mcsessions.saves", "sessions written", "outcome", "rejected");
+            case SAVE_UNDER_REPLICATED -> new CounterMeter("mcsessions.saves.under.replicated",
+                    "stored saves that fewer than redundancy nodes acknowledged", null, null);
+            case TOUCH -> new CounterMeter("mcsessions.touches", "expiry refreshes without a rewrite", null, null);
+            case INVALIDATE -> new CounterMeter("mcsessions.invalidations", "sessions ended", null, null);
+            case REPAIR -> new CounterMeter("mcsessions.repairs", "stale or missing copies rewritten after a read",
+                    null, null);
+            case UNREADABLE_VALUE -> new CounterMeter("mcsessions.values.ignored",
+                    "values under a session key that were ignored", "reason", "unreadable");
+            case SIGNATURE_REJECTED -> new CounterMeter("mcsessions.values.ignored",
+                    "values under a session key that were ignored", "reason", "signature");
+            case LOCK_ACQUIRED -> new CounterMeter("mcsessions.locks", "session locks", "outcome", "acquired");
+            case LOCK_TIMEOUT -> new CounterMeter("mcsessions.locks", "session locks", "outcome", "timeout");
+            case WRITE_BACK -> new CounterMeter("mcsessions.writebacks",
+                    "sessions kept during an outage and written back after it", "outcome", "written");
+            case WRITE_BACK_DROPPED -> new CounterMeter("mcsessions.writebacks",
+                    "sessions kept during an outage and written back after it", "outcome", "dropped");
+        };
+    }
 
     /** One counter meter: its name, description and the one tag that sets it apart from its siblings, if any. */
     record CounterMeter(String name, String description, String tagKey, String tagValue) {
@@ -123,11 +126,13 @@ public final class SessionStoreMetrics implements MeterBinder, AutoCloseable {
     @Override
     public void bindTo(MeterRegistry registry) {
         List<Meter> meters = new ArrayList<>();
-        COUNTERS.forEach((counter, meter) -> meters.add(FunctionCounter.builder(meter.name(), store,
-                        s -> s.stats().counters().getOrDefault(counter, 0L))
-                .description(meter.description())
-                .tags(meter.tagKey() == null ? tags : tags.and(meter.tagKey(), meter.tagValue()))
-                .register(registry)));
+        for (Counter counter : Counter.values()) {
+            CounterMeter meter = meterOf(counter);
+            meters.add(FunctionCounter.builder(meter.name(), store, s -> s.stats().count(counter))
+                    .description(meter.description())
+                    .tags(meter.tagKey() == null ? tags : tags.and(meter.tagKey(), meter.tagValue()))
+                    .register(registry));
+        }
         meters.add(Gauge.builder("mcsessions.writebacks.pending", store, s -> s.stats().pendingWriteBacks())
                 .description("sessions saved while no node was up, waiting to be written back")
                 .tags(tags).register(registry));

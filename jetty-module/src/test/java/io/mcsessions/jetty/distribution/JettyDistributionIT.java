@@ -1,15 +1,15 @@
 package io.mcsessions.jetty.distribution;
 
+import static io.mcsessions.testing.Polling.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mcsessions.jetty.embedded.Browser;
+import io.mcsessions.jetty.embedded.CounterBrowser;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,12 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * session's counter goes up by exactly one per request, and no response is anything but 200.
  */
 class JettyDistributionIT {
-    private static final long PATIENCE_MILLIS = 30_000;
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
 
-    private final Browser browser = new Browser();
+    private final CounterBrowser browser = new CounterBrowser();
     private JettyProcess a;
     private JettyProcess b;
     private int count;
@@ -126,20 +126,20 @@ class JettyDistributionIT {
         cluster.nodes().forEach(MemcachedNode::start); // back, empty
         Thread.sleep(3_000); // past the retry interval: users come back some time later
 
-        Browser second = new Browser();
+        CounterBrowser second = new CounterBrowser();
         assertEquals(1, second.count(a::uri));
         assertEquals(2, second.count(b::uri), "the idle instance answered with a new session");
-        assertEquals("invalidated=true", second.get(a.uri("action=invalidate")).body().trim());
-        assertEquals("session=none", second.get(b.uri("action=read")).body().trim(),
+        assertEquals("invalidated=true", second.ask(a.uri("action=invalidate")).body().trim());
+        assertEquals("session=none", second.ask(b.uri("action=read")).body().trim(),
                 "the idle instance still serves a session ended on the other");
 
-        Browser third = new Browser();
+        CounterBrowser third = new CounterBrowser();
         assertEquals(1, third.count(a::uri));
         String oldCookie = third.cookie();
-        assertEquals(2, third.get(a.uri("action=rotate")).count());
+        assertEquals(2, third.ask(a.uri("action=rotate")).count());
         assertEquals(3, third.count(b::uri), "the rotated session on the idle instance");
         third.useCookie(oldCookie);
-        assertEquals("session=none", third.get(b.uri("action=read")).body().trim(),
+        assertEquals("session=none", third.ask(b.uri("action=read")).body().trim(),
                 "the old id after changeSessionId still loads on the idle instance");
     }
 
@@ -168,23 +168,12 @@ class JettyDistributionIT {
     }
 
     /** Waits until both instances have logged once more that the node is back up: they use it again. */
-    private void awaitBackUp(MemcachedNode node, Map<JettyProcess, Long> before) throws InterruptedException {
+    private void awaitBackUp(MemcachedNode node, Map<JettyProcess, Long> before) {
         for (JettyProcess jetty : List.of(a, b)) {
-            await(jetty.describe() + " logs that " + node.id() + " is back up",
-                    () -> jetty.logLines("memcached node " + node.id() + " (", "is back up") > before.get(jetty),
-                    jetty::logTail);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition, Supplier<String> details)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up after " + PATIENCE_MILLIS + " ms waiting until " + what + "\n"
-                        + details.get());
-            }
-            Thread.sleep(50);
+            await(jetty.describe() + " logs that " + node.id() + " is back up").atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> assertTrue(
+                            jetty.logLines("memcached node " + node.id() + " (", "is back up") > before.get(jetty),
+                            jetty::logTail));
         }
     }
 }

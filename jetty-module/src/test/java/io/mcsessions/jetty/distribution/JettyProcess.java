@@ -1,6 +1,11 @@
 package io.mcsessions.jetty.distribution;
 
-import io.mcsessions.jetty.embedded.WebappClasses;
+import static io.mcsessions.testing.Polling.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mcsessions.jetty.embedded.CounterWebapp;
+import io.mcsessions.testing.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -27,7 +32,7 @@ import java.util.stream.Stream;
 final class JettyProcess implements AutoCloseable {
     /** The modules every instance enables besides its environment's deployer; session-cache-null: non-sticky. */
     static final String MODULES = "http,session-cache-null,session-store-mcsessions";
-    private static final long START_TIMEOUT_MILLIS = 90_000;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final String worker;
     private final String environment;
@@ -63,10 +68,10 @@ final class JettyProcess implements AutoCloseable {
     static JettyProcess start(String worker, String environment, Map<String, String> properties) throws Exception {
         Path base = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath()
                 .resolve("target/it/jetty-base-" + worker);
-        deleteRecursively(base);
-        copyRecursively(jettyBaseFiles(), base);
+        FileTrees.delete(base);
+        FileTrees.copy(jettyBaseFiles(), base);
         run(base, List.of("--add-modules=" + environment + "-deploy," + MODULES));
-        WebappClasses.explode(base.resolve("webapps/counter"));
+        CounterWebapp.explode(base.resolve("webapps/counter"));
 
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar",
@@ -134,26 +139,22 @@ final class JettyProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws Exception {
+    private void awaitReady() {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Jetty " + worker + " exited with " + process.exitValue() + "\n" + logTail());
-            }
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("action=read"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
+        await("Jetty " + worker + " serves /counter").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .failFast(() -> assertTrue(process.isAlive(), () -> "Jetty " + worker + " exited with "
+                        + process.exitValue() + "\n" + logTail()))
+                .untilAsserted(() -> assertEquals(200, status(client, uri("action=read")), this::logTail));
+    }
+
+    /** The status a GET of {@code uri} answers, or -1 while nothing listens. */
+    private static int status(HttpClient client, URI uri) throws InterruptedException {
+        try {
+            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notYet) {
+            return -1;
         }
-        throw new AssertionError("Jetty " + worker + " did not serve /counter within " + START_TIMEOUT_MILLIS + " ms\n"
-                + logTail());
     }
 
     /** Runs start.jar for a configuration command and checks it succeeded. */
@@ -190,29 +191,5 @@ final class JettyProcess implements AutoCloseable {
                     + "it for the integration tests: mvn verify), but was " + value);
         }
         return Paths.get(value);
-    }
-
-    private static void copyRecursively(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path copy = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(copy);
-                } else {
-                    Files.copy(file, copy);
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path file : (Iterable<Path>) files.sorted((x, y) -> y.compareTo(x))::iterator) {
-                Files.delete(file);
-            }
-        }
     }
 }

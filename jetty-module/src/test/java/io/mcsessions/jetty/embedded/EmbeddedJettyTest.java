@@ -1,19 +1,22 @@
 package io.mcsessions.jetty.embedded;
 
+import static org.hamcrest.Matchers.hasSize;
+
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.StoreConfig;
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.MemcachedNode;
+import io.mcsessions.testing.Polling;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +29,7 @@ public abstract class EmbeddedJettyTest {
     protected static final long OPERATION_TIMEOUT_MILLIS = 500;
     protected static final long RETRY_INTERVAL_MILLIS = 500;
     /** Bound of every wait for something to happen. */
-    protected static final long PATIENCE_MILLIS = 20_000;
+    protected static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @RegisterExtension
     protected static final MemcachedCluster cluster = MemcachedCluster.withNodes(3);
@@ -34,7 +37,7 @@ public abstract class EmbeddedJettyTest {
     @RegisterExtension
     protected final LogCapture logs = LogCapture.forLogger("io.mcsessions");
 
-    protected final Browser browser = new Browser();
+    protected final CounterBrowser browser = new CounterBrowser();
     private final Deque<JettyInstance> instances = new ArrayDeque<>();
 
     /** The servlet environment the scenarios run in. */
@@ -108,10 +111,9 @@ public abstract class EmbeddedJettyTest {
      * Waits until {@code count} nodes hold the browser's session (a save returns on the first copy; the others
      * follow) and returns them.
      */
-    protected List<MemcachedNode> copies(JettyInstance instance, int count) throws InterruptedException {
-        await(count + " copies of " + sessionKey(instance), () -> holders(instance).size() == count,
-                () -> "held by " + holders(instance));
-        return holders(instance);
+    protected List<MemcachedNode> copies(JettyInstance instance, int count) {
+        return await(count + " copies of " + sessionKey(instance)).atMost(PATIENCE)
+                .until(() -> holders(instance), hasSize(count));
     }
 
     /** The node's state as the instance's store sees it, e.g. {@code UP}. */
@@ -120,22 +122,9 @@ public abstract class EmbeddedJettyTest {
                 .map(s -> s.substring(s.indexOf(": ") + 2, s.indexOf(" since"))).findFirst().orElse("?");
     }
 
-    /** Polls {@code condition} every 20 ms until it holds, at most {@link #PATIENCE_MILLIS}. */
-    protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        await(what, condition, () -> "");
-    }
-
-    /** Like {@link #await(String, BooleanSupplier)}, with {@code details} in the failure message. */
-    protected static void await(String what, BooleanSupplier condition, Supplier<String> details)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE_MILLIS * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up after " + PATIENCE_MILLIS + " ms waiting for: " + what + "\n"
-                        + details.get());
-            }
-            Thread.sleep(20);
-        }
+    /** Waits, at most {@link #PATIENCE}, for {@code what} (see {@link Polling#await}). */
+    protected static ConditionFactory await(String what) {
+        return Polling.await(what).atMost(PATIENCE);
     }
 
     /** A core store on the same nodes and keys as the instance's context, to write what a test needs. */

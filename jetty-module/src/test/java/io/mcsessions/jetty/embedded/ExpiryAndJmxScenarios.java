@@ -1,5 +1,8 @@
 package io.mcsessions.jetty.embedded;
 
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,25 +26,26 @@ public abstract class ExpiryAndJmxScenarios extends EmbeddedJettyTest {
     @Test
     void memcachedExpiresAnIdleSessionByItsTtl() throws Exception {
         JettyInstance a = started(jetty("a").scavengeSeconds(1).start(sessions()));
-        assertEquals(200, browser.get(a.uri("action=timeout&seconds=1")).status());
+        assertEquals(200, browser.ask(a.uri("action=timeout&seconds=1")).status());
         String key = sessionKey(a);
         copies(a, 2);
 
         a.close(); // no instance manages the session any more: only memcached's TTL ends it
 
-        await("memcached drops the idle session", () -> cluster.nodes().stream().allMatch(n -> n.get(key) == null));
+        await("memcached drops the idle session").until(() -> cluster.nodes().stream()
+                .filter(n -> n.get(key) != null).map(MemcachedNode::id).toList(), empty());
     }
 
     @Test
     void expiredSessionIsDestroyedOnTheInstanceThatHoldsIt() throws Exception {
         DestroyedSessions destroyed = new DestroyedSessions();
         JettyInstance a = started(jetty("a").sticky(true).scavengeSeconds(1).listener(destroyed).start(sessions()));
-        assertEquals(1, browser.get(a.uri("action=timeout&seconds=1")).count());
+        assertEquals(1, browser.ask(a.uri("action=timeout&seconds=1")).count());
         String id = browser.sessionId();
 
-        await("the session's listener", () -> destroyed.ids().contains(id));
+        await("the session's listener").until(destroyed::ids, hasItem(id));
 
-        assertEquals("none", browser.get(a.uri("action=read")).values().get("session"));
+        assertEquals("none", browser.ask(a.uri("action=read")).values().get("session"));
         try (ReplicatedSessionStore direct = directStore(a)) {
             assertTrue(direct.inspect(id).stream().noneMatch(r -> r.holding() == ReplicaInfo.Holding.COPY),
                     "only tombstones are left in memcached");
@@ -60,14 +64,14 @@ public abstract class ExpiryAndJmxScenarios extends EmbeddedJettyTest {
                 .listener(destroyedOnA).start(sessions()));
         JettyInstance b = started(jetty("b").sticky(true).evictIdleSeconds(1).scavengeSeconds(1)
                 .listener(destroyedOnB).start(sessions()));
-        assertEquals(1, browser.get(b.uri("action=timeout&seconds=3")).count());
+        assertEquals(1, browser.ask(b.uri("action=timeout&seconds=3")).count());
         assertEquals(2, browser.count(on(a)));
         String id = browser.sessionId();
 
-        await("the listener of the instance that wrote the session last", () -> destroyedOnA.ids().contains(id));
+        await("the listener of the instance that wrote the session last").until(destroyedOnA::ids, hasItem(id));
 
         assertFalse(destroyedOnB.ids().contains(id), "only the instance that manages a session destroys it");
-        assertEquals("none", browser.get(b.uri("action=read")).values().get("session"));
+        assertEquals("none", browser.ask(b.uri("action=read")).values().get("session"));
     }
 
     @Test
@@ -95,7 +99,7 @@ public abstract class ExpiryAndJmxScenarios extends EmbeddedJettyTest {
                 .address() + "): MARKED_DOWN"));
         assertEquals(3, browser.count(on(a)));
         mbeans.invoke(store, "markNodeUp", new Object[] {"n1"}, new String[] {String.class.getName()});
-        await("n1 back in service", () -> state(a, cluster.node(0)).equals("UP"));
+        await("n1 back in service").until(() -> state(a, cluster.node(0)), is("UP"));
 
         cluster.nodes().forEach(MemcachedNode::kill);
         assertEquals(4, browser.count(on(a)));

@@ -1,6 +1,11 @@
 package io.mcsessions.jetty.embedded;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.MemcachedCluster;
@@ -8,6 +13,7 @@ import io.mcsessions.testing.MemcachedNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import org.eclipse.jetty.logging.JettyLogger;
@@ -64,7 +70,7 @@ public abstract class FailoverScenarios extends EmbeddedJettyTest {
         expected = alternate(a, b, expected, 4);
         hung.resume();
         // The node comes back holding count 2 while the session is at 6.
-        await("the resumed node is probed and used again", () -> state(a, hung).equals("UP"));
+        await("the resumed node is probed and used again").until(() -> state(a, hung), is("UP"));
         expected = alternate(a, b, expected, 6);
 
         assertEquals(12, expected);
@@ -86,8 +92,9 @@ public abstract class FailoverScenarios extends EmbeddedJettyTest {
         assertEquals(2, logs.count(Level.WARNING, "no memcached node is reachable"), "one per store: " + logs.dump());
 
         cluster.nodes().forEach(MemcachedNode::start); // back, and empty
-        await("a node is probed and used again", () -> !a.store().isDegraded());
-        await("the session kept during the outage is written back", () -> !holders(a).isEmpty());
+        await("a node is probed and used again").untilAsserted(() -> assertFalse(a.store().isDegraded(),
+                () -> Arrays.toString(a.store().getNodeStates())));
+        await("the session kept during the outage is written back").until(() -> holders(a), not(empty()));
         assertEquals(++expected, browser.count(on(b)), "the other instance reads the session kept during the outage");
         assertEquals(++expected, browser.count(on(a)));
         assertEquals(2, logs.count(Level.INFO, "/counter - memcached is reachable again"), "one per store: "
@@ -121,7 +128,8 @@ public abstract class FailoverScenarios extends EmbeddedJettyTest {
         try {
             killed.kill();
             assertEquals(2, browser.count(on(a)));
-            await("the warning in Jetty's log", () -> captured.toString(StandardCharsets.UTF_8).contains("is down"));
+            await("the warning in Jetty's log").until(() -> captured.toString(StandardCharsets.UTF_8),
+                    containsString("is down"));
         } finally {
             jettyLog.setStream(original);
         }

@@ -150,8 +150,8 @@ public final class JettyInstance implements AutoCloseable {
                 server.addBean(cache);
             }
             server.addBean(sessions);
-            server.setHandler(environment.newContext(CONTEXT_PATH, WebappClasses.newLoader(),
-                    WebappClasses.COUNTER_SERVLET, listeners));
+            server.setHandler(environment.newContext(CONTEXT_PATH, CounterWebapp.newLoader(),
+                    CounterWebapp.COUNTER_SERVLET, listeners));
             try {
                 server.start();
             } catch (Exception e) {

@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.jetty.MemcachedSessionDataStoreFactory;
+import io.mcsessions.testing.CountingBrowsers;
 import io.mcsessions.testing.MemcachedCluster;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.management.Attribute;
@@ -67,54 +60,8 @@ public abstract class NodeChangeScenarios {
     }
 
     /** Browsers counting, each request on the other instance; every answer must be the next number. */
-    private static final class Browsers implements AutoCloseable {
-        private final List<String> problems = new CopyOnWriteArrayList<>();
-        private final AtomicLong requests = new AtomicLong();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final ExecutorService pool;
-        private final List<Future<?>> browsers = new ArrayList<>();
-
-        Browsers(JettyInstance a, JettyInstance b, int count) {
-            pool = Executors.newFixedThreadPool(count);
-            for (int i = 0; i < count; i++) {
-                browsers.add(pool.submit(() -> {
-                    Browser browser = new Browser();
-                    for (int n = 1; !stop.get(); n++) {
-                        int counted = browser.count((n % 2 == 0 ? a : b)::uri);
-                        if (counted != n) {
-                            problems.add("session " + browser.sessionId() + " counted " + counted + " at request " + n);
-                            return null;
-                        }
-                        requests.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-        }
-
-        void runFor(long count) throws InterruptedException {
-            long target = requests.get() + count;
-            await(count + " more requests", () -> requests.get() >= target || !problems.isEmpty());
-        }
-
-        @Override
-        public void close() throws Exception {
-            stop.set(true);
-            for (Future<?> browser : browsers) {
-                browser.get(30, TimeUnit.SECONDS);
-            }
-            pool.shutdownNow();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static CountingBrowsers countingOn(JettyInstance a, JettyInstance b) {
+        return CountingBrowsers.start(4, CounterBrowser::new, (browser, n) -> browser.count((n % 2 == 0 ? a : b)::uri));
     }
 
     @Test
@@ -128,7 +75,7 @@ public abstract class NodeChangeScenarios {
         ObjectName aStore = names.iterator().next();
         assertEquals(nodes(0, 1, 2), mbeans.getAttribute(aStore, "memcachedNodes"));
 
-        try (Browsers browsers = new Browsers(a, b, 4)) {
+        try (CountingBrowsers browsers = countingOn(a, b)) {
             browsers.runFor(100);
             mbeans.setAttribute(aStore, new Attribute("memcachedNodes", nodes(0, 1, 2, 3)));
             browsers.runFor(100);
@@ -141,7 +88,7 @@ public abstract class NodeChangeScenarios {
             cluster.node(0).kill();
             browsers.runFor(200);
             browsers.close();
-            assertEquals(List.of(), browsers.problems, "lost sessions or updates");
+            assertEquals(List.of(), browsers.problems(), "lost sessions or updates");
         }
         assertEquals(nodes(1, 2, 3), a.store().getMemcachedNodes());
         String[] retiring = (String[]) mbeans.getAttribute(aStore, "retiringNodeStates");

@@ -46,7 +46,7 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
     void storedSessionHoldsEverythingJettyNeeds() throws Exception {
         JettyInstance a = start("a");
         long before = System.currentTimeMillis();
-        assertEquals(200, browser.get(a.uri("action=timeout&seconds=120")).status());
+        assertEquals(200, browser.ask(a.uri("action=timeout&seconds=120")).status());
         String id = browser.sessionId();
 
         StoredSessions.Metadata stored;
@@ -75,10 +75,10 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         for (int expected = 1; expected <= 6; expected++) {
             assertEquals(expected, browser.count(on(expected % 2 == 1 ? a : b)));
         }
-        Browser.Answer answer = browser.get(b.uri("action=unserializable")); // sets "local-only"
+        CounterBrowser.Answer answer = browser.ask(b.uri("action=unserializable")); // sets "local-only"
         assertEquals("7", answer.values().get("count"), answer::toString);
         assertEquals("webapp", answer.values().get("loader"), "Kryo read the webapp's class with its loader");
-        Browser.Answer elsewhere = browser.get(a.uri("action=read"));
+        CounterBrowser.Answer elsewhere = browser.ask(a.uri("action=read"));
         assertEquals("7", elsewhere.values().get("count"), elsewhere::toString);
         assertEquals("false", elsewhere.values().get("localOnly"), "sessionAttributeFilter=counter keeps it out");
 
@@ -130,7 +130,7 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         browser.count(on(a));
         browser.count(on(b));
 
-        Browser.Answer third = browser.get(a.uri(""));
+        CounterBrowser.Answer third = browser.ask(a.uri(""));
 
         int passivations = Integer.parseInt(third.values().get("passivations"));
         int activations = Integer.parseInt(third.values().get("activations"));
@@ -143,8 +143,8 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         JettyInstance a = start("a");
         JettyInstance b = start("b");
 
-        Browser.Answer first = browser.get(a.uri("action=unserializable"));
-        Browser.Answer second = browser.get(b.uri(""));
+        CounterBrowser.Answer first = browser.ask(a.uri("action=unserializable"));
+        CounterBrowser.Answer second = browser.ask(b.uri(""));
 
         assertEquals(200, first.status());
         assertEquals("true", first.values().get("localOnly"));
@@ -196,10 +196,10 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
         assertEquals(2, browser.count(on(b)));
         String invalidated = browser.sessionId();
 
-        assertEquals("true", browser.get(a.uri("action=invalidate")).values().get("invalidated"));
+        assertEquals("true", browser.ask(a.uri("action=invalidate")).values().get("invalidated"));
 
-        assertEquals("none", browser.get(b.uri("action=read")).values().get("session"));
-        assertEquals("none", browser.get(a.uri("action=read")).values().get("session"));
+        assertEquals("none", browser.ask(b.uri("action=read")).values().get("session"));
+        assertEquals("none", browser.ask(a.uri("action=read")).values().get("session"));
         try (ReplicatedSessionStore direct = directStore(a)) {
             List<ReplicaInfo> replicas = direct.inspect(invalidated);
             assertTrue(replicas.stream().noneMatch(r -> r.holding() == ReplicaInfo.Holding.COPY), replicas::toString);
@@ -229,7 +229,7 @@ public abstract class ReplicationScenarios extends EmbeddedJettyTest {
             assertTrue(unsigned.save(new SessionRecord(id, Revisions.next(newest), now, now, 60, planted)).isStored());
         }
 
-        assertEquals(200, browser.get(a.uri("")).status());
+        assertEquals(200, browser.ask(a.uri("")).status());
         assertTrue(logs.count(Level.WARNING, "without a valid signature (unsigned)") >= 1, logs.dump());
         assertEquals(0, logs.count(Level.WARNING, "cannot be read"), "the planted value never reached Jetty");
     }
