@@ -360,7 +360,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     }
 
     private void updateDegraded() {
-        if (events.nodesUp(replication.consultedNodes().stream().anyMatch(n -> n.shared().isUp()))) {
+        if (events.nodesUp(() -> replication.consultedNodes().stream().anyMatch(n -> n.shared().isUp()))) {
             writeBack.flushSoon();
         }
     }

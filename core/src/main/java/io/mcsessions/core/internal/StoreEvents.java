@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * A store's listeners, and whether it is degraded (no node up): said once when the last node goes, once when one
@@ -36,17 +37,20 @@ public final class StoreEvents {
     }
 
     /**
-     * Records whether any node is up, saying so when that changed.
+     * Records whether any node is up, saying so when that changed. Asks {@code anyUp} under a lock: two node
+     * transitions at once (the last two nodes going down on two IO threads) must not let the one that looked first
+     * write its older answer last, leaving the store "not degraded" with every node down.
      *
      * @return true when the store has just recovered: a node is up again after none was
      */
-    public boolean nodesUp(boolean anyUp) {
-        if (!anyUp && degraded.compareAndSet(false, true)) {
+    public synchronized boolean nodesUp(BooleanSupplier anyUp) {
+        boolean up = anyUp.getAsBoolean();
+        if (!up && degraded.compareAndSet(false, true)) {
             String message = name + " - no memcached node is reachable: sessions are kept in this container only, "
                     + "and are written to memcached again when a node returns";
             LOG.log(System.Logger.Level.WARNING, message);
             publish(StoreEvent.Type.DEGRADED, null, message);
-        } else if (anyUp && degraded.compareAndSet(true, false)) {
+        } else if (up && degraded.compareAndSet(true, false)) {
             String message = name + " - memcached is reachable again; sessions kept in this container during the "
                     + "outage are being written back";
             LOG.log(System.Logger.Level.INFO, message);
