@@ -4,11 +4,9 @@ import io.mcsessions.core.internal.Logs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,7 +99,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
                     + "serialization only (serializer=java): set the same serializer on every instance");
         }
         SessionInputFilter filter = new SessionInputFilter(payload.length, classFilter);
-        try (ObjectInputStream objects = new ClassLoaderObjectInputStream(new ByteArrayInputStream(payload),
+        try (ObjectInputStream objects = new SessionObjectInputStream(new ByteArrayInputStream(payload),
                 classLoader, filter)) {
             int count = objects.readInt();
             if (count < 0 || count > payload.length) {
@@ -122,65 +120,6 @@ public final class JavaSessionSerializer implements SessionSerializer {
             throw new IOException("class " + e.getMessage() + " is not visible to the web application", e);
         } catch (RuntimeException e) {
             throw new IOException("damaged payload: " + e, e);
-        }
-    }
-
-    /**
-     * Resolves classes with a given class loader first (the web application's), then the JDK's default, and has
-     * the filter check every object it completes.
-     */
-    static final class ClassLoaderObjectInputStream extends ObjectInputStream {
-        private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
-                "char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,
-                "double", double.class, "void", void.class);
-        private final ClassLoader classLoader;
-        private final SessionInputFilter filter;
-
-        ClassLoaderObjectInputStream(InputStream in, ClassLoader classLoader, SessionInputFilter filter)
-                throws IOException {
-            super(in);
-            this.classLoader = classLoader;
-            this.filter = filter;
-            setObjectInputFilter(filter);
-            enableResolveObject(true);
-        }
-
-        @Override
-        protected Object resolveObject(Object object) throws IOException {
-            return filter.checkCompleted(object);
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            if (classLoader == null) {
-                return super.resolveClass(desc);
-            }
-            try {
-                return Class.forName(desc.getName(), false, classLoader);
-            } catch (ClassNotFoundException e) {
-                Class<?> primitive = PRIMITIVES.get(desc.getName());
-                if (primitive != null) {
-                    return primitive;
-                }
-                throw e;
-            }
-        }
-
-        @Override
-        @SuppressWarnings("deprecation") // ObjectInputStream itself resolves proxies this way
-        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
-            if (classLoader == null) {
-                return super.resolveProxyClass(interfaces);
-            }
-            Class<?>[] types = new Class<?>[interfaces.length];
-            for (int i = 0; i < interfaces.length; i++) {
-                types[i] = Class.forName(interfaces[i], false, classLoader);
-            }
-            try {
-                return java.lang.reflect.Proxy.getProxyClass(classLoader, types);
-            } catch (IllegalArgumentException e) {
-                throw new ClassNotFoundException("cannot define a proxy for " + String.join(", ", interfaces), e);
-            }
         }
     }
 }

@@ -96,7 +96,7 @@ final class KryoReading {
      * one budget of CPU time and expansion for the whole payload.
      */
     Object readJava(byte[] bytes) {
-        try (ObjectInputStream in = new JavaSessionSerializer.ClassLoaderObjectInputStream(
+        try (ObjectInputStream in = new SessionObjectInputStream(
                 new ByteArrayInputStream(bytes), classLoader, filter)) {
             Object object = in.readObject();
             measuredByJava = object;

@@ -104,7 +104,7 @@ class RealisticSessionsTest {
 
     private static Map<String, Object> read(byte[] payload, SessionInputFilter filter)
             throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new JavaSessionSerializer.ClassLoaderObjectInputStream(
+        try (ObjectInputStream in = new SessionObjectInputStream(
                 new ByteArrayInputStream(payload), RealisticSessionsTest.class.getClassLoader(), filter)) {
             Map<String, Object> attributes = new LinkedHashMap<>();
             int count = in.readInt();

@@ -1,6 +1,7 @@
 package io.mcsessions.tomcat;
 
 import io.mcsessions.core.SessionInputFilter;
+import io.mcsessions.core.SessionObjectInputStream;
 import io.mcsessions.core.SessionSerializer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.security.MessageDigest;
@@ -188,7 +188,7 @@ final class SessionCodec {
                 && TOMCAT_PRINCIPALS.contains(info.serialClass().getName()) ? ObjectInputFilter.Status.ALLOWED
                 : classFilter.checkInput(info);
         SessionInputFilter filter = new SessionInputFilter(bytes.length, allowTomcat);
-        try (ObjectInputStream objects = new LoaderObjectInputStream(bytes, loader, filter)) {
+        try (ObjectInputStream objects = new SessionObjectInputStream(new ByteArrayInputStream(bytes), loader, filter)) {
             Object value = objects.readObject();
             return value instanceof Principal p ? p : null;
         } catch (ObjectStreamException e) { // the filter's rejections, and damaged streams
@@ -198,40 +198,6 @@ final class SessionCodec {
             throw e;
         } catch (ClassNotFoundException e) {
             throw new IOException("principal class " + e.getMessage() + " is not visible to the web application", e);
-        }
-    }
-
-    /**
-     * Resolves classes with the web application's loader (Tomcat's principal classes are visible through it), and
-     * has the filter check every object it completes.
-     */
-    private static final class LoaderObjectInputStream extends ObjectInputStream {
-        private final ClassLoader loader;
-        private final SessionInputFilter filter;
-
-        LoaderObjectInputStream(byte[] bytes, ClassLoader loader, SessionInputFilter filter) throws IOException {
-            super(new ByteArrayInputStream(bytes));
-            this.loader = loader;
-            this.filter = filter;
-            setObjectInputFilter(filter);
-            enableResolveObject(true);
-        }
-
-        @Override
-        protected Object resolveObject(Object object) throws IOException {
-            return filter.checkCompleted(object);
-        }
-
-        @Override
-        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            if (loader != null) {
-                try {
-                    return Class.forName(desc.getName(), false, loader);
-                } catch (ClassNotFoundException e) {
-                    // primitives and JDK classes resolve the default way
-                }
-            }
-            return super.resolveClass(desc);
         }
     }
 }
