@@ -3,7 +3,6 @@ package io.mcsessions.jetty;
 import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionInputFilter;
-import io.mcsessions.core.SessionObjectInputStream;
 import io.mcsessions.core.SessionRecord;
 import io.mcsessions.core.SessionSerializer;
 import io.mcsessions.core.StoreConfig;
@@ -62,13 +61,10 @@ final class AttributeCodec {
         return SessionDataCodec.encode(data, attributes(data));
     }
 
-    /**
-     * Core's stream, resolving with the thread's context class loader as Jetty's own class-loading stream does (the
-     * web application's while Jetty reads its attributes), held to the limits and the {@code deserializationFilter}.
-     */
+    /** Jetty's class-loading stream, held to the limits and the {@code deserializationFilter}. */
     ObjectInputStream newObjectInputStream(InputStream is) throws IOException {
         SessionInputFilter filter = new SessionInputFilter(is.available(), classFilter);
-        ObjectInputStream in = new SessionObjectInputStream(is, Thread.currentThread().getContextClassLoader(), filter);
+        ObjectInputStream in = new FilteredObjectInputStream(is, filter);
         READING.set(filter);
         return in;
     }
