@@ -218,7 +218,7 @@ public class MemcachedSessionManager extends MemcachedManagerAttributes {
                     ? active.stickyLocal(m, route != null && !route.isEmpty(), System.currentTimeMillis())
                     : active.loadMissing(id);
         } else {
-            found = active.refresh(id, local instanceof MemcachedSession m ? m : null);
+            found = active.loadNonSticky(id, local instanceof MemcachedSession m ? m : null);
         }
         if (scope != null) {
             scope.lookedUp(id, found);

@@ -68,7 +68,7 @@ final class SessionReplicator {
      * when that is the same revision), none when memcached says it is gone, the local copy when memcached cannot
      * say (degraded mode) or when the local copy holds changes memcached missed.
      */
-    MemcachedSession refresh(String id, MemcachedSession local) {
+    MemcachedSession loadNonSticky(String id, MemcachedSession local) {
         LoadResult result = store.load(id);
         switch (result.outcome()) {
             case UNAVAILABLE:
