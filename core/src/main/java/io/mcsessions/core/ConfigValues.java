@@ -9,8 +9,6 @@ import java.util.regex.PatternSyntaxException;
 
 /** How {@link StoreConfig#validate()} reads each setting; every message names the setting, the rule and the value. */
 final class ConfigValues {
-    static final int MAX_PREFIX_LENGTH = 100;
-
     private ConfigValues() {
     }
 
@@ -42,8 +40,8 @@ final class ConfigValues {
 
     static String prefix(String storageKeyPrefix) {
         String prefix = storageKeyPrefix == null ? "" : storageKeyPrefix;
-        if (prefix.length() > MAX_PREFIX_LENGTH || !prefix.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new ConfigurationException("storageKeyPrefix must be at most " + MAX_PREFIX_LENGTH
+        if (prefix.length() > StorageKeyPrefixes.MAX_LENGTH || !prefix.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new ConfigurationException("storageKeyPrefix must be at most " + StorageKeyPrefixes.MAX_LENGTH
                     + " printable ASCII characters without spaces, but was " + quote(prefix));
         }
         return prefix;
@@ -115,8 +113,8 @@ final class ConfigValues {
         }
         if (name.equals(StoreConfig.KRYO_SERIALIZER) && !kryoAvailable()) {
             throw new ConfigurationException("serializer kryo needs Kryo 5 (com.esotericsoftware:kryo 5.x, with "
-                    + "objenesis, minlog and reflectasm) on the class path beside mcsessions-core, but it was not found; "
-                    + "add it, or set serializer to java");
+                    + "objenesis, minlog and reflectasm) on the class path beside mcsessions-core, but it was not "
+                    + "found; add it, or set serializer to java");
         }
         return name;
     }

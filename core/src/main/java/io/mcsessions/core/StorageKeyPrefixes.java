@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class StorageKeyPrefixes {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._/:-]*");
-    /** What {@link StoreConfig#setStorageKeyPrefix(String)} accepts. */
-    private static final int MAX_PREFIX = 100;
+    /** The longest {@code storageKeyPrefix} a store accepts (memcached keys are at most 250 bytes). */
+    public static final int MAX_LENGTH = 100;
 
     private StorageKeyPrefixes() {
     }
@@ -23,7 +23,7 @@ public final class StorageKeyPrefixes {
     /** {@code base + context + ":"}, the context hashed if it is not plain or does not fit. */
     public static String forContext(String base, String context) {
         String prefix = base == null ? "" : base;
-        return prefix + plainOrHashed(context, MAX_PREFIX - prefix.length() - 1) + ":";
+        return prefix + plainOrHashed(context, MAX_LENGTH - prefix.length() - 1) + ":";
     }
 
     /** {@code text} when it is plain and at most {@code room} characters, else {@code "~"} and 16 hex digits of its hash. */

@@ -15,7 +15,6 @@ import org.apache.catalina.Context;
  */
 final class ManagerSettings {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.MemcachedSessionManager");
-    private static final int MAX_PREFIX_LENGTH = 100;
     private static final Pattern MSM_PREFIX_TOKENS = Pattern.compile(
             "(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion)"
                     + "(?:,(?:static:[^,]*|host|host\\.hash|context|context\\.hash|webappVersion))*");
@@ -26,8 +25,8 @@ final class ManagerSettings {
                     + "'redundancy' nodes and read from whichever answer, so no node is kept for failover only; "
                     + "list the failover nodes in memcachedNodes"),
             Map.entry("memcachedProtocol", "mcsessions always speaks memcached's binary protocol"),
-            Map.entry("transcoderFactoryClass", "sessions are serialized with Java serialization (serializer=\"java\"); "
-                    + "for msm's Kryo transcoder set serializer=\"kryo\""),
+            Map.entry("transcoderFactoryClass", "sessions are serialized with Java serialization "
+                    + "(serializer=\"java\"); for msm's Kryo transcoder set serializer=\"kryo\""),
             Map.entry("copyCollectionsForSerialization", "attributes are copied before serialization anyway; "
                     + "the live session is never changed"),
             Map.entry("customConverter", "sessions are serialized with Java serialization"),
@@ -155,6 +154,6 @@ final class ManagerSettings {
                 prefix.append(part).append('_');
             }
         }
-        return StorageKeyPrefixes.plainOrHashed(prefix.toString(), MAX_PREFIX_LENGTH);
+        return StorageKeyPrefixes.plainOrHashed(prefix.toString(), StorageKeyPrefixes.MAX_LENGTH);
     }
 }
