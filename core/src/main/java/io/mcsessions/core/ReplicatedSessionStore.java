@@ -164,6 +164,19 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         storeNodes.change(parsed, memcachedNodes.trim());
     }
 
+    /**
+     * {@link #setMemcachedNodes} for management clients (JMX consoles, the Boot endpoint), which may lack our
+     * exception classes: a list that cannot be applied is an {@link IllegalArgumentException} whose message names
+     * this store, the rule and the value; the store goes on with its nodes.
+     */
+    public void changeMemcachedNodes(String memcachedNodes) {
+        try {
+            setMemcachedNodes(memcachedNodes);
+        } catch (ConfigurationException | IllegalStateException e) {
+            throw new IllegalArgumentException(name + " - memcachedNodes not changed: " + e.getMessage());
+        }
+    }
+
     /** The node list in use, in {@code memcachedNodes}' syntax ({@code n1:host1:11211,n2:host2:11211}). */
     public String memcachedNodes() {
         return replication.currentNodes().stream().map(n -> n.address().id().equals(n.address().address())

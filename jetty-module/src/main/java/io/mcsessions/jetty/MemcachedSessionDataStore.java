@@ -1,6 +1,5 @@
 package io.mcsessions.jetty;
 
-import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.StorageKeyPrefixes;
@@ -310,12 +309,7 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
     public void setMemcachedNodes(String memcachedNodes) {
         ReplicatedSessionStore store = running();
         if (store != null) {
-            try {
-                store.setMemcachedNodes(memcachedNodes);
-            } catch (ConfigurationException | IllegalStateException e) {
-                // JMX clients may not have our exception classes: a JDK one with the message travels anywhere
-                throw new IllegalArgumentException(name + " - memcachedNodes not changed: " + e.getMessage());
-            }
+            store.changeMemcachedNodes(memcachedNodes);
         }
         settings.setMemcachedNodes(memcachedNodes);
     }

@@ -1,6 +1,5 @@
 package io.mcsessions.boot;
 
-import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.NodeStatus;
 import io.mcsessions.core.ReplicatedSessionStore;
 import java.util.List;
@@ -50,10 +49,6 @@ public class McsessionsNodes {
         ReplicatedSessionStore running = store.current().orElseThrow(() -> new IllegalStateException(
                 "mcsessions - the session store is not running (it starts with the web server), so the memcached "
                         + "nodes cannot be changed now"));
-        try {
-            running.setMemcachedNodes(memcachedNodes);
-        } catch (ConfigurationException e) {
-            throw new IllegalArgumentException(running.name() + " - memcachedNodes not changed: " + e.getMessage(), e);
-        }
+        running.changeMemcachedNodes(memcachedNodes);
     }
 }

@@ -1,6 +1,5 @@
 package io.mcsessions.tomcat;
 
-import io.mcsessions.core.ConfigurationException;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.StoreConfig;
 import org.apache.catalina.session.ManagerBase;
@@ -30,13 +29,7 @@ public abstract class MemcachedManagerAttributes extends ManagerBase {
     public void setMemcachedNodes(String memcachedNodes) {
         ReplicatedSessionStore running = store();
         if (running != null) {
-            try {
-                running.setMemcachedNodes(memcachedNodes);
-            } catch (ConfigurationException | IllegalStateException e) {
-                // JMX clients may not have our exception classes: a JDK one with the message travels anywhere
-                throw new IllegalArgumentException(running.name() + " - memcachedNodes not changed: "
-                        + e.getMessage());
-            }
+            running.changeMemcachedNodes(memcachedNodes);
         }
         settings.config.setMemcachedNodes(memcachedNodes);
     }
