@@ -38,10 +38,7 @@ import java.util.stream.Collectors;
  * <p>Thread-safe. Start with {@link #start(StoreConfig)}, stop with {@link #close()}.
  */
 public final class ReplicatedSessionStore implements AutoCloseable {
-    /**
-     * The servlet context attribute under which the adapters publish a context's running store while it is started
-     * (for status pages, metrics and health): this class's name.
-     */
+    /** The servlet context attribute under which adapters publish a context's running store: this class's name. */
     public static final String SERVLET_CONTEXT_ATTRIBUTE = ReplicatedSessionStore.class.getName();
 
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.ReplicatedSessionStore");
@@ -316,9 +313,12 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         return replication.inspect(sessionId);
     }
 
-    /** Whether no node is up, so that sessions live only in the container. */
+    /**
+     * Whether no node is up, so that sessions live only in the container: true as soon as the last node is down
+     * (before the listener that says so has run), false once a node is back and the recovery has been announced.
+     */
     public boolean isDegraded() {
-        return events.isDegraded();
+        return events.isDegraded() || replication.consultedNodes().stream().noneMatch(n -> n.shared().isUp());
     }
 
     /** Every node of the node list in use with its health and counters. */
