@@ -2,7 +2,6 @@ package io.mcsessions.core;
 
 import io.mcsessions.core.internal.Logs;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -50,10 +49,20 @@ public final class JavaSessionSerializer implements SessionSerializer {
 
     @Override
     public byte[] serialize(Map<String, Object> attributes) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + attributes.size() * 64);
+        PayloadBuffer out = PayloadBuffer.acquire();
         try {
-            write(attributes, bytes);
-            return bytes.toByteArray();
+            serialize(attributes, out);
+            return out.toByteArray();
+        } finally {
+            out.release();
+        }
+    }
+
+    @Override
+    public void serialize(Map<String, Object> attributes, PayloadBuffer out) throws IOException {
+        int start = out.size();
+        try {
+            write(attributes, out);
         } catch (IOException | RuntimeException e) {
             Map<String, Object> serializable = new LinkedHashMap<>();
             attributes.forEach((name, value) -> {
@@ -61,9 +70,8 @@ public final class JavaSessionSerializer implements SessionSerializer {
                     serializable.put(name, value);
                 }
             });
-            bytes.reset();
-            write(serializable, bytes);
-            return bytes.toByteArray();
+            out.truncate(start);
+            write(serializable, out);
         }
     }
 

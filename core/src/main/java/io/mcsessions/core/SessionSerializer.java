@@ -18,6 +18,14 @@ public interface SessionSerializer {
     byte[] serialize(Map<String, Object> attributes) throws IOException;
 
     /**
+     * Serializes the attributes as {@link #serialize(Map)} does, appending them to {@code out} (an adapter writes
+     * its header first, and the whole payload is copied once). The default copies {@link #serialize(Map)}'s bytes.
+     */
+    default void serialize(Map<String, Object> attributes, PayloadBuffer out) throws IOException {
+        out.write(serialize(attributes));
+    }
+
+    /**
      * Reads attributes back, resolving classes with {@code classLoader} (the web application's).
      *
      * @throws IOException when the payload is damaged, a class cannot be loaded, or a limit or the class filter

@@ -1,5 +1,6 @@
 package io.mcsessions.jetty;
 
+import io.mcsessions.core.PayloadBuffer;
 import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.SessionIds;
 import io.mcsessions.core.SessionInputFilter;
@@ -7,7 +8,6 @@ import io.mcsessions.core.SessionRecord;
 import io.mcsessions.core.SessionSerializer;
 import io.mcsessions.core.StoreConfig;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
@@ -57,8 +57,17 @@ final class AttributeCodec {
         this.name = config.getStoreName();
     }
 
+    /** The payload of {@code data}: its metadata, then its attributes, built in this thread's buffer and copied once. */
     byte[] encode(SessionData data) throws Exception {
-        return SessionDataCodec.encode(data, attributes(data));
+        PayloadBuffer out = PayloadBuffer.acquire();
+        try {
+            int lengthAt = SessionDataCodec.writeHeader(data, out);
+            writeAttributes(data, out);
+            SessionDataCodec.endAttributes(out, lengthAt);
+            return out.toByteArray();
+        } finally {
+            out.release();
+        }
     }
 
     /** Jetty's class-loading stream, held to the limits and the {@code deserializationFilter}. */
@@ -122,23 +131,19 @@ final class AttributeCodec {
         data.putAllAttributes(attributes);
     }
 
-    private byte[] attributes(SessionData data) throws Exception {
+    private void writeAttributes(SessionData data, PayloadBuffer out) throws Exception {
         SessionData stored = storedAttributes == null ? data : StoredAttributes.of(data, storedAttributes);
         if (kryo != null) {
-            return kryo.serialize(new TreeMap<>(stored.getAllAttributes())); // leaves out what does not serialize
+            kryo.serialize(new TreeMap<>(stored.getAllAttributes()), out); // leaves out what does not serialize
+            return;
         }
-        return javaAttributes(stored);
-    }
-
-    /** Jetty's format, byte for byte as Jetty's own store writes it. */
-    private byte[] javaAttributes(SessionData data) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        // Jetty's format, byte for byte as Jetty's own store writes it.
+        int start = out.size();
         try {
-            jetty.write(data, bytes);
+            jetty.write(stored, out);
         } catch (IOException | RuntimeException e) {
-            bytes.reset();
-            jetty.write(SerializableAttributes.of(data, name), bytes);
+            out.truncate(start);
+            jetty.write(SerializableAttributes.of(stored, name), out);
         }
-        return bytes.toByteArray();
     }
 }

@@ -1,7 +1,7 @@
 package io.mcsessions.jetty;
 
+import io.mcsessions.core.PayloadBuffer;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -43,25 +43,46 @@ final class SessionDataCodec {
     }
 
     static byte[] encode(SessionData data, byte[] attributes) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160 + attributes.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeShort(MAGIC);
-            out.writeByte(VERSION);
-            writeString(out, data.getId());
-            writeString(out, data.getContextPath());
-            writeString(out, data.getVhost());
-            writeString(out, data.getLastNode());
-            out.writeLong(data.getCreated());
-            out.writeLong(data.getAccessed());
-            out.writeLong(data.getLastAccessed());
-            out.writeLong(data.getCookieSet());
-            out.writeLong(data.getExpiry());
-            out.writeLong(data.getMaxInactiveMs());
-            out.writeLong(data.getLastSaved());
-            out.writeInt(attributes.length);
+        PayloadBuffer out = PayloadBuffer.acquire();
+        try {
+            int lengthAt = writeHeader(data, out);
             out.write(attributes);
+            endAttributes(out, lengthAt);
+            return out.toByteArray();
+        } finally {
+            out.release();
         }
-        return bytes.toByteArray();
+    }
+
+    /**
+     * Writes the metadata of {@code data} into {@code out}, ending with room for the attributes' length: the
+     * attributes follow, then {@link #endAttributes} fills it in.
+     *
+     * @return where the attributes' length goes
+     */
+    static int writeHeader(SessionData data, PayloadBuffer out) throws IOException {
+        DataOutputStream header = new DataOutputStream(out);
+        header.writeShort(MAGIC);
+        header.writeByte(VERSION);
+        writeString(header, data.getId());
+        writeString(header, data.getContextPath());
+        writeString(header, data.getVhost());
+        writeString(header, data.getLastNode());
+        header.writeLong(data.getCreated());
+        header.writeLong(data.getAccessed());
+        header.writeLong(data.getLastAccessed());
+        header.writeLong(data.getCookieSet());
+        header.writeLong(data.getExpiry());
+        header.writeLong(data.getMaxInactiveMs());
+        header.writeLong(data.getLastSaved());
+        int lengthAt = out.size();
+        out.writeInt(0);
+        return lengthAt;
+    }
+
+    /** Fills in the length of the attributes written since {@link #writeHeader}. */
+    static void endAttributes(PayloadBuffer out, int lengthAt) {
+        out.putInt(lengthAt, out.size() - lengthAt - 4);
     }
 
     /**

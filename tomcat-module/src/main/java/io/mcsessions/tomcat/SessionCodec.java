@@ -1,10 +1,10 @@
 package io.mcsessions.tomcat;
 
+import io.mcsessions.core.PayloadBuffer;
 import io.mcsessions.core.SessionInputFilter;
 import io.mcsessions.core.SessionObjectInputStream;
 import io.mcsessions.core.SessionSerializer;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -78,18 +78,31 @@ final class SessionCodec {
     }
 
     Encoded encode(MemcachedSession session) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (DataOutputStream data = new DataOutputStream(out)) {
-            data.writeByte(FORMAT);
-            String authType = session.authTypeInternal();
-            data.writeUTF(authType == null ? "" : authType);
-            byte[] principal = serializePrincipal(session.principalInternal());
-            data.writeInt(principal.length);
-            data.write(principal);
-            data.write(serializer.serialize(storedAttributes(session.attributeSnapshot())));
+        PayloadBuffer out = PayloadBuffer.acquire();
+        try {
+            encode(session, out);
+            return new Encoded(out.toByteArray(), out.digest());
+        } finally {
+            out.release();
         }
-        byte[] bytes = out.toByteArray();
-        return new Encoded(bytes, digest(bytes));
+    }
+
+    /** Writes the payload of {@code session} into {@code out}; its digest is {@code out.digest()}. */
+    void encode(MemcachedSession session, PayloadBuffer out) throws IOException {
+        out.write(FORMAT);
+        String authType = session.authTypeInternal();
+        writeUtf(authType == null ? "" : authType, out);
+        writePrincipal(session.principalInternal(), out);
+        serializer.serialize(storedAttributes(session.attributeSnapshot()), out);
+    }
+
+    private static void writeUtf(String value, PayloadBuffer out) throws IOException {
+        if (value.isEmpty()) {
+            out.write(0);
+            out.write(0);
+            return;
+        }
+        new DataOutputStream(out).writeUTF(value);
     }
 
     /**
@@ -162,19 +175,22 @@ final class SessionCodec {
         }
     });
 
-    private static byte[] serializePrincipal(Principal principal) {
+    /** The principal, length first (0 when there is none or it does not serialize). */
+    private static void writePrincipal(Principal principal, PayloadBuffer out) {
+        int lengthAt = out.size();
+        out.writeInt(0);
         if (!(principal instanceof Serializable)) {
-            return new byte[0];
+            return;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream objects = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
             objects.writeObject(principal);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "principal of class " + principal.getClass().getName()
                     + " does not serialize; the session is stored without it", e);
-            return new byte[0];
+            out.truncate(lengthAt + 4);
+            return;
         }
-        return bytes.toByteArray();
+        out.putInt(lengthAt, out.size() - lengthAt - 4);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.mcsessions.tomcat;
 
 import io.mcsessions.core.LoadResult;
+import io.mcsessions.core.PayloadBuffer;
 import io.mcsessions.core.RateLimitedLog;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.Revisions;
@@ -259,11 +260,19 @@ final class SessionReplicator {
         if (!session.isValidInternalState()) {
             return CompletableFuture.completedFuture(null);
         }
-        SessionCodec.Encoded encoded = encode(session);
-        if (encoded == null) {
-            return CompletableFuture.completedFuture(null);
+        SessionCodec.Encoded encoded;
+        PayloadBuffer buffer = PayloadBuffer.acquire();
+        try {
+            if (!encode(session, buffer)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            byte[] digest = buffer.digest();
+            // An unchanged session is digested in the buffer and never copied out of it.
+            encoded = session.needsWrite(digest) ? new SessionCodec.Encoded(buffer.toByteArray(), digest) : null;
+        } finally {
+            buffer.release();
         }
-        if (!session.needsWrite(encoded.digest())) {
+        if (encoded == null) {
             // Unchanged: its expiry moves on lazily, without an operation on this request's path. Served while
             // memcached could not answer, the local copy may be older than what memcached holds: neither written
             // with a new revision (that would overwrite newer data when nodes return) nor its access propagated.
@@ -311,12 +320,23 @@ final class SessionReplicator {
     }
 
     private SessionCodec.Encoded encode(MemcachedSession session) {
+        PayloadBuffer buffer = PayloadBuffer.acquire();
         try {
-            return codec.encode(session);
+            return encode(session, buffer) ? new SessionCodec.Encoded(buffer.toByteArray(), buffer.digest()) : null;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /** Writes the session's payload into {@code buffer}; false (with a warning) when it does not serialize. */
+    private boolean encode(MemcachedSession session, PayloadBuffer buffer) {
+        try {
+            codec.encode(session, buffer);
+            return true;
         } catch (IOException | RuntimeException e) {
             warnCodec("cannot serialize session " + SessionIds.shorten(session.getIdInternal()) + " (" + e
                     + "); it stays in this Tomcat only");
-            return null;
+            return false;
         }
     }
 
