@@ -56,12 +56,13 @@ public final class ReplicatedSessionStore implements AutoCloseable {
     private final StoreCounters counters = new StoreCounters();
     private final NodeHealth.TransitionListener healthListener = this::onNodeTransition;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final RateLimitedLog unexpected = new RateLimitedLog(LOG, 60_000, System::nanoTime);
+    private final RateLimitedLog unexpected;
 
     private ReplicatedSessionStore(StoreConfig config, NodeRegistry registry) {
         this.config = config.validate();
         this.name = config.getStoreName();
-        this.events = new StoreEvents(name);
+        var clock = registry.clock(); // the store's one clock: its nodes' health and its placement compare times
+        this.events = new StoreEvents(name, clock);
         this.storeNodes = new StoreNodes(registry, new NodeSettings(config.getOperationTimeout(),
                 config.getRetryInterval(), config.getUsername(), config.getPassword()), name, healthListener);
         List<StoreNode> nodes = storeNodes.acquire(config.getNodes());
@@ -69,15 +70,15 @@ public final class ReplicatedSessionStore implements AutoCloseable {
         this.replication = new Replication(nodes, new ReplicationSettings(
                 config.getRedundancy(), config.getOperationTimeout(), config.getMaxValueSize(), name,
                 config.getWriterId()), keys, counters,
-                config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, System::nanoTime);
+                config.isSigning() ? new EnvelopeSigner(config.getSigningKeyList()) : null, clock);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(
                 CoreThreads.daemon("mcsessions-maintenance " + name));
         this.locks = new SessionLocks(replication, keys, counters, config.getOperationTimeout(), name,
-                System::nanoTime, maintenance);
+                clock, maintenance);
         this.writeBack = new WriteBack(replication::writeIfNewer, counters, name, maintenance,
-                config.getRetryInterval(), System::currentTimeMillis);
-        this.accessKeeper = new AccessKeeper(replication::refreshAccess,
-                System::currentTimeMillis, name, maintenance);
+                config.getRetryInterval(), clock::wallMillis);
+        this.accessKeeper = new AccessKeeper(replication::refreshAccess, clock::wallMillis, name, maintenance);
+        this.unexpected = new RateLimitedLog(LOG, 60_000, clock::nanos);
     }
 
     /**
@@ -269,7 +270,7 @@ public final class ReplicatedSessionStore implements AutoCloseable {
      */
     public boolean touch(String sessionId, int maxInactiveSeconds) {
         try {
-            return replication.refreshAccess(sessionId, System.currentTimeMillis()).join();
+            return replication.refreshAccessNow(sessionId).join();
         } catch (RuntimeException e) {
             unexpected(e, "touch");
             return false;

@@ -37,13 +37,21 @@ public final class Revisions {
 
     /** The revision to write after {@code previous} (0 for a new session). */
     public static long next(long previous) {
-        long next = next(previous, WRITER, System.currentTimeMillis());
+        return next(previous, System.currentTimeMillis());
+    }
+
+    /**
+     * As {@link #next(long)}, with the clock read by the caller ({@code nowMillis}, epoch ms): for the store, whose
+     * clock is injected. Still unique within this JVM, whatever clock each caller reads.
+     */
+    public static long next(long previous, long nowMillis) {
+        long next = next(previous, WRITER, nowMillis);
         return LAST.accumulateAndGet(next, (last, candidate) -> Math.max(candidate, saturatedAdd(last, STEP)));
     }
 
     /**
      * The lowest revision of {@code writer} that is above {@code previous} and not below the clock at
-     * {@code nowMillis}, without this JVM's uniqueness; for tests and for {@link #next(long)}.
+     * {@code nowMillis}, without this JVM's uniqueness; for tests and for {@link #next(long, long)}.
      */
     static long next(long previous, int writer, long nowMillis) {
         long clock = (Math.max(0, nowMillis - EPOCH_MILLIS) << (SEQUENCE_BITS + WRITER_BITS)) | writer;

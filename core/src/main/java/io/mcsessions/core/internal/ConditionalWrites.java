@@ -19,15 +19,17 @@ final class ConditionalWrites {
     private final SessionKeys keys;
     private final long timeoutMillis;
     private final String writerId;
+    private final StoreClock clock;
 
     ConditionalWrites(ReplicaSet replicas, EnvelopeCodec codec, StoreCounters counters, SessionKeys keys,
-                      long timeoutMillis, String writerId) {
+                      long timeoutMillis, String writerId, StoreClock clock) {
         this.replicas = replicas;
         this.codec = codec;
         this.counters = counters;
         this.keys = keys;
         this.timeoutMillis = timeoutMillis;
         this.writerId = writerId;
+        this.clock = clock;
     }
 
     /**
@@ -39,12 +41,12 @@ final class ConditionalWrites {
      */
     WriteBack.Outcome writeIfNewer(WriteBack.Pending pending) {
         String key = keys.sessionKey(pending.id());
-        long now = System.currentTimeMillis();
+        long now = clock.wallMillis();
         SessionEnvelope envelope;
         int expiration;
         if (pending.isEnd()) {
             envelope = SessionEnvelope.tombstone(pending.revision(), now, pending.ttlSeconds(), writerId);
-            expiration = Expiry.seconds(pending.ttlSeconds());
+            expiration = Expiry.seconds(pending.ttlSeconds(), now);
         } else {
             SessionRecord record = pending.record();
             if (pending.notAfterMillis() - now < 1000) {
@@ -52,7 +54,7 @@ final class ConditionalWrites {
             }
             envelope = SessionEnvelope.session(record.revision(), now, record.creationTime(),
                     record.lastAccessedTime(), record.maxInactiveSeconds(), writerId, record.payload());
-            expiration = Expiry.until(pending.notAfterMillis());
+            expiration = Expiry.until(pending.notAfterMillis(), now);
         }
         byte[] bytes = codec.encode(envelope, key);
         List<StoreNode> preferred = replicas.preferred(key);
@@ -140,15 +142,16 @@ final class ConditionalWrites {
             if (current == EnvelopeCodec.UNVERIFIED) {
                 return CompletableFuture.completedFuture(true); // not ours to judge, nor to rewrite
             }
-            if (current == null || current.isTombstone() || Expiry.isExpired(current)) {
+            long now = clock.wallMillis();
+            if (current == null || current.isTombstone() || Expiry.isExpired(current, now)) {
                 return CompletableFuture.completedFuture(false);
             }
             if (current.lastAccessedTime() >= accessedAt) {
                 return CompletableFuture.completedFuture(true);
             }
-            SessionEnvelope refreshed = current.accessedAt(accessedAt, System.currentTimeMillis());
+            SessionEnvelope refreshed = current.accessedAt(accessedAt, now);
             byte[] bytes = codec.encode(refreshed, key);
-            int expiration = Expiry.until(refreshed.expiresAt());
+            int expiration = Expiry.until(refreshed.expiresAt(), now);
             return node.shared().call(c -> c.cas(key, held.cas(), expiration, bytes), timeoutMillis)
                     .thenApply(swapped -> true); // not swapped: a write landed meanwhile, with a newer access
         });

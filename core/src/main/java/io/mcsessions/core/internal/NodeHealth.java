@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 
 /**
  * The health of one memcached node: an explicit state machine (UP, DOWN, PROBING, MARKED_DOWN) held in an
@@ -49,9 +48,9 @@ public final class NodeHealth {
     record Snapshot(NodeState state, long sinceNanos, long sinceMillis, String reason, int softFailures,
                     long lastSoftFailureNanos, long wentDownNanos, long upSinceNanos, boolean cameUp) {
 
-        Snapshot enter(NodeState to, long now, String why) {
+        Snapshot enter(NodeState to, long now, long nowMillis, String why) {
             boolean up = to == NodeState.UP;
-            return new Snapshot(to, now, System.currentTimeMillis(), why, 0, 0,
+            return new Snapshot(to, now, nowMillis, why, 0, 0,
                     state == NodeState.UP ? now : wentDownNanos, up ? now : upSinceNanos, cameUp || up);
         }
 
@@ -77,7 +76,7 @@ public final class NodeHealth {
 
     private final NodeAddress node;
     private final long retryIntervalNanos;
-    private final LongSupplier nanoClock;
+    private final StoreClock clock;
     private final AtomicReference<Snapshot> current;
     private final CopyOnWriteArrayList<TransitionListener> listeners = new CopyOnWriteArrayList<>();
     /**
@@ -94,18 +93,18 @@ public final class NodeHealth {
 
     private final StallDetector stalls;
 
-    public NodeHealth(NodeAddress node, long retryIntervalMillis, LongSupplier nanoClock) {
-        this(node, retryIntervalMillis, nanoClock, StallMonitor.JVM::stalledSince);
+    public NodeHealth(NodeAddress node, long retryIntervalMillis, StoreClock clock) {
+        this(node, retryIntervalMillis, clock, StallMonitor.JVM::stalledSince);
     }
 
-    public NodeHealth(NodeAddress node, long retryIntervalMillis, LongSupplier nanoClock, StallDetector stalls) {
+    public NodeHealth(NodeAddress node, long retryIntervalMillis, StoreClock clock, StallDetector stalls) {
         this.stalls = stalls;
         this.node = node;
         this.retryIntervalNanos = retryIntervalMillis * 1_000_000L;
-        this.nanoClock = nanoClock;
-        long now = nanoClock.getAsLong();
+        this.clock = clock;
+        long now = clock.nanos();
         this.lastAnswerNanos = now;
-        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, System.currentTimeMillis(), null, 0, 0,
+        this.current = new AtomicReference<>(new Snapshot(NodeState.UP, now, clock.wallMillis(), null, 0, 0,
                 now, now, false));
     }
 
@@ -145,7 +144,7 @@ public final class NodeHealth {
 
     /** The node answered (a hit, a miss, a refusal of a value: anything but silence or an error about itself). */
     public void recordAnswer() {
-        lastAnswerNanos = nanoClock.getAsLong();
+        lastAnswerNanos = clock.nanos();
     }
 
     /**
@@ -158,7 +157,7 @@ public final class NodeHealth {
             recordAnswer();
             return false;
         }
-        if (failure.kind() == NodeFailure.Kind.TIMEOUT && stalls.stalledSince(sentAtNanos, nanoClock.getAsLong())) {
+        if (failure.kind() == NodeFailure.Kind.TIMEOUT && stalls.stalledSince(sentAtNanos, clock.nanos())) {
             return false; // this JVM stalled while waiting: the answer may be unread in a socket, not missing
         }
         while (true) {
@@ -166,7 +165,7 @@ public final class NodeHealth {
             if (s.state() != NodeState.UP) {
                 return false;
             }
-            long now = nanoClock.getAsLong();
+            long now = clock.nanos();
             boolean hard = failure.kind() == NodeFailure.Kind.UNREACHABLE
                     || failure.kind() == NodeFailure.Kind.AUTHENTICATION
                     || (failure.kind() == NodeFailure.Kind.TIMEOUT && lastAnswerNanos - sentAtNanos <= 0);
@@ -188,7 +187,7 @@ public final class NodeHealth {
 
     /** How long ago the node last answered anything. */
     public long nanosSinceLastAnswer() {
-        return nanoClock.getAsLong() - lastAnswerNanos;
+        return clock.nanos() - lastAnswerNanos;
     }
 
     /**
@@ -198,7 +197,7 @@ public final class NodeHealth {
     public void reconnected() {
         Snapshot s = current.get();
         if (s.state() == NodeState.UP) {
-            current.compareAndSet(s, s.reconnectedAt(nanoClock.getAsLong())); // lost to a transition: that says more
+            current.compareAndSet(s, s.reconnectedAt(clock.nanos())); // lost to a transition: that says more
         }
     }
 
@@ -217,7 +216,7 @@ public final class NodeHealth {
     public void connectionRestored() {
         Snapshot s = current.get();
         if (s.state() == NodeState.DOWN) {
-            current.compareAndSet(s, s.dueSince(nanoClock.getAsLong() - retryIntervalNanos, s.reason()));
+            current.compareAndSet(s, s.dueSince(clock.nanos() - retryIntervalNanos, s.reason()));
         }
     }
 
@@ -235,7 +234,7 @@ public final class NodeHealth {
      */
     public boolean tryBeginProbe() {
         Snapshot s = current.get();
-        return s.state() == NodeState.DOWN && nanoClock.getAsLong() - s.sinceNanos() >= retryIntervalNanos
+        return s.state() == NodeState.DOWN && clock.nanos() - s.sinceNanos() >= retryIntervalNanos
                 && transition(s, NodeState.PROBING, "retry interval passed");
     }
 
@@ -245,13 +244,13 @@ public final class NodeHealth {
         if (s.state() != NodeState.DOWN) {
             return -1;
         }
-        return Math.max(0, retryIntervalNanos - (nanoClock.getAsLong() - s.sinceNanos()));
+        return Math.max(0, retryIntervalNanos - (clock.nanos() - s.sinceNanos()));
     }
 
     public void probeSucceeded() {
         Snapshot s = current.get();
         if (s.state() == NodeState.PROBING) {
-            lastAnswerNanos = nanoClock.getAsLong();
+            lastAnswerNanos = clock.nanos();
             transition(s, NodeState.UP, "answered the probe");
         }
     }
@@ -278,8 +277,8 @@ public final class NodeHealth {
         Snapshot s = current.get();
         if (s.state() == NodeState.MARKED_DOWN) {
             // Back-date the change so the probe is due at once.
-            Snapshot due = s.enter(NodeState.DOWN, nanoClock.getAsLong(), "marked up by an operator")
-                    .dueSince(nanoClock.getAsLong() - retryIntervalNanos, "marked up by an operator");
+            Snapshot due = s.enter(NodeState.DOWN, clock.nanos(), clock.wallMillis(), "marked up by an operator")
+                    .dueSince(clock.nanos() - retryIntervalNanos, "marked up by an operator");
             if (current.compareAndSet(s, due)) {
                 LOG.log(System.Logger.Level.INFO, "memcached node {0} was marked up by an operator; probing it now",
                         node.describe());
@@ -293,8 +292,8 @@ public final class NodeHealth {
             throw new IllegalStateException("memcached node " + node.describe() + " cannot go from " + from.state()
                     + " to " + to);
         }
-        long now = nanoClock.getAsLong();
-        Snapshot next = from.enter(to, now, reason);
+        long now = clock.nanos();
+        Snapshot next = from.enter(to, now, clock.wallMillis(), reason);
         if (!current.compareAndSet(from, next)) {
             return false;
         }
@@ -333,6 +332,6 @@ public final class NodeHealth {
     }
 
     private long millisSince(long nanos) {
-        return (nanoClock.getAsLong() - nanos) / 1_000_000L;
+        return (clock.nanos() - nanos) / 1_000_000L;
     }
 }

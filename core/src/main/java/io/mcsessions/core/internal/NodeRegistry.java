@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 
 /**
  * The JVM's memcached nodes: one {@link SharedNode} per address (and SASL user), shared by every store that
@@ -16,7 +15,11 @@ import java.util.function.LongSupplier;
  * a node closes its client.
  */
 public final class NodeRegistry {
-    private static final NodeRegistry JVM = new NodeRegistry(System::nanoTime, NodeRegistry::spymemcached);
+    /**
+     * On the system clock, like {@link OperationTimeouts} and {@link StallMonitor}: one instance serves every store
+     * in the JVM, so no store's (or test's) clock can be its clock. Tests that need another use {@link #isolated}.
+     */
+    private static final NodeRegistry JVM = new NodeRegistry(StoreClock.SYSTEM, NodeRegistry::spymemcached);
 
     /** Opens a client for a node. */
     @FunctionalInterface
@@ -26,13 +29,13 @@ public final class NodeRegistry {
     }
 
     private final Map<String, SharedNode> nodes = new HashMap<>();
-    private final LongSupplier nanoClock;
+    private final StoreClock clock;
     private final ClientFactory clientFactory;
     private final ScheduledExecutorService probes =
             Executors.newSingleThreadScheduledExecutor(CoreThreads.daemon("mcsessions-node-probe"));
 
-    NodeRegistry(LongSupplier nanoClock, ClientFactory clientFactory) {
-        this.nanoClock = nanoClock;
+    NodeRegistry(StoreClock clock, ClientFactory clientFactory) {
+        this.clock = clock;
         this.clientFactory = clientFactory;
     }
 
@@ -42,13 +45,26 @@ public final class NodeRegistry {
     }
 
     /** A registry of its own, for tests that need another client or clock. */
-    public static NodeRegistry isolated(LongSupplier nanoClock, ClientFactory clientFactory) {
-        return new NodeRegistry(nanoClock, clientFactory);
+    public static NodeRegistry isolated(StoreClock clock, ClientFactory clientFactory) {
+        return new NodeRegistry(clock, clientFactory);
+    }
+
+    /** A registry of its own with this clock and spymemcached, for tests that advance time. */
+    public static NodeRegistry isolated(StoreClock clock) {
+        return new NodeRegistry(clock, NodeRegistry::spymemcached);
     }
 
     /** A registry of its own with the real clock and spymemcached: stores in it share nothing with others. */
     public static NodeRegistry isolated() {
-        return new NodeRegistry(System::nanoTime, NodeRegistry::spymemcached);
+        return new NodeRegistry(StoreClock.SYSTEM, NodeRegistry::spymemcached);
+    }
+
+    /**
+     * The clock of its nodes' health, and so of every store that uses them: a store's placement compares its times
+     * with theirs.
+     */
+    public StoreClock clock() {
+        return clock;
     }
 
     /** Stops the probe thread of an isolated registry; its stores must be closed first. */
@@ -75,7 +91,7 @@ public final class NodeRegistry {
                     throw new UncheckedIOException("cannot create a memcached client for " + address.describe(), e);
                 }
             }, settings.retryIntervalMillis(), settings.operationTimeoutMillis(), settings.username(), probes,
-                    nanoClock);
+                    clock);
             nodes.put(key, node);
         }
         node.references++;

@@ -18,12 +18,15 @@ final class ReplicaReads {
     private final EnvelopeCodec codec;
     private final StoreCounters counters;
     private final long timeoutMillis;
+    private final StoreClock clock;
 
-    ReplicaReads(ReplicaSet replicas, EnvelopeCodec codec, StoreCounters counters, long timeoutMillis) {
+    ReplicaReads(ReplicaSet replicas, EnvelopeCodec codec, StoreCounters counters, long timeoutMillis,
+                 StoreClock clock) {
         this.replicas = replicas;
         this.codec = codec;
         this.counters = counters;
         this.timeoutMillis = timeoutMillis;
+        this.clock = clock;
     }
 
     /** What one replica answered to a read; {@code failed}: no answer, or one this instance cannot verify. */
@@ -71,6 +74,7 @@ final class ReplicaReads {
         List<ReplicaRead> reads = new ArrayList<>(earlier);
         SessionEnvelope best = null;
         byte[] bestBytes = null;
+        long now = clock.wallMillis();
         for (ReplicaRead earlierRead : earlier) {
             if (earlierRead.envelope() != null && earlierRead.envelope().isNewerThan(best)) {
                 best = earlierRead.envelope();
@@ -91,7 +95,7 @@ final class ReplicaReads {
                 reads.add(new ReplicaRead(nodes.get(i), stored, null, true));
                 continue;
             }
-            if (envelope != null && Expiry.isExpired(envelope)) {
+            if (envelope != null && Expiry.isExpired(envelope, now)) {
                 envelope = null; // past its last access plus its timeout: a miss, overwritten like one
             }
             reads.add(new ReplicaRead(nodes.get(i), stored, envelope, false));
@@ -112,7 +116,7 @@ final class ReplicaReads {
      */
     void repairBehind(String sessionId, String key, Newest newest) {
         SessionEnvelope best = newest.envelope();
-        int expiration = Expiry.remainingLifeSeconds(best);
+        int expiration = Expiry.remainingLifeSeconds(best, clock.wallMillis());
         if (expiration < 0) {
             return; // about to expire: a repair must not give it a new life
         }
@@ -168,6 +172,7 @@ final class ReplicaReads {
      */
     void awaitAll(List<? extends CompletableFuture<?>> futures) {
         CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]));
+        // The system clock, not the store's: these are real waits, measured against the JVM-wide StallMonitor.
         long since = System.nanoTime();
         for (int extensions = 0; ; extensions++) {
             try {

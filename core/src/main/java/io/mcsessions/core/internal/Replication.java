@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 
 /**
  * Reads and writes one session's replicas: the store's operations on copies, each of which never throws for a
@@ -35,18 +34,20 @@ public final class Replication {
     private final ReplicaReads reads;
     private final ConditionalWrites conditional;
     private final RateLimitedLog oversizedValues;
+    private final StoreClock clock;
 
     public Replication(List<StoreNode> nodes, ReplicationSettings settings, SessionKeys keys, StoreCounters counters,
-                       EnvelopeSigner signer, LongSupplier nanoClock) {
+                       EnvelopeSigner signer, StoreClock clock) {
         this.settings = settings;
-        this.replicas = new ReplicaSet(nodes, settings.redundancy(), nanoClock);
+        this.clock = clock;
+        this.replicas = new ReplicaSet(nodes, settings.redundancy(), clock::nanos);
         this.keys = keys;
         this.counters = counters;
-        this.codec = new EnvelopeCodec(signer, counters, settings.storeName(), nanoClock);
-        this.reads = new ReplicaReads(replicas, codec, counters, settings.timeoutMillis());
+        this.codec = new EnvelopeCodec(signer, counters, settings.storeName(), clock::nanos);
+        this.reads = new ReplicaReads(replicas, codec, counters, settings.timeoutMillis(), clock);
         this.conditional = new ConditionalWrites(replicas, codec, counters, keys, settings.timeoutMillis(),
-                settings.writerId());
-        this.oversizedValues = new RateLimitedLog(Logs.logger("io.mcsessions.core.Replication"), 60_000, nanoClock);
+                settings.writerId(), clock);
+        this.oversizedValues = new RateLimitedLog(Logs.logger("io.mcsessions.core.Replication"), 60_000, clock::nanos);
     }
 
     /** The nodes that hold the key's lock (see {@link ReplicaSet#lockNodes}). */
@@ -123,7 +124,8 @@ public final class Replication {
 
     /** Writes the record to its replicas (see {@link ReplicaWrite}); completes when every replica has answered. */
     public CompletableFuture<SaveResult> save(SessionRecord record) {
-        SessionEnvelope envelope = SessionEnvelope.session(record.revision(), System.currentTimeMillis(),
+        long now = clock.wallMillis();
+        SessionEnvelope envelope = SessionEnvelope.session(record.revision(), now,
                 record.creationTime(), record.lastAccessedTime(), record.maxInactiveSeconds(), settings.writerId(),
                 record.payload());
         String key = keys.sessionKey(record.id());
@@ -136,7 +138,7 @@ public final class Replication {
             return CompletableFuture.completedFuture(new SaveResult(SaveResult.Outcome.REJECTED, record.revision(),
                     detail));
         }
-        int expiration = Expiry.until(envelope.expiresAt());
+        int expiration = Expiry.until(envelope.expiresAt(), now);
         replicas.wrote(record.maxInactiveSeconds());
         ReplicaSet.Placement placement = replicas.placement(key);
         return ReplicaWrite.start(placement.order(), placement.targets(), replicas.redundancy(), record.revision(),
@@ -151,6 +153,11 @@ public final class Replication {
     /** See {@link ConditionalWrites#refreshAccess}. */
     public CompletableFuture<Boolean> refreshAccess(String sessionId, long accessedAt) {
         return conditional.refreshAccess(sessionId, accessedAt);
+    }
+
+    /** See {@link ConditionalWrites#refreshAccess}: to now, by the store's clock. */
+    public CompletableFuture<Boolean> refreshAccessNow(String sessionId) {
+        return conditional.refreshAccess(sessionId, clock.wallMillis());
     }
 
     /** A tombstone as written: its revision and how long memcached keeps it, and what became of the write. */
@@ -175,15 +182,15 @@ public final class Replication {
                         : newest.maxInactiveSeconds());
             }
         }
-        long revision = Revisions.next(known);
+        long now = clock.wallMillis();
+        long revision = Revisions.next(known, now);
         int ttl = life <= 0 ? 0 : life + TOMBSTONE_MARGIN_SECONDS;
         if (up.isEmpty()) {
             return CompletableFuture.completedFuture(new Ended(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
                     "no memcached node is up"), ttl));
         }
-        byte[] bytes = codec.encode(SessionEnvelope.tombstone(revision, System.currentTimeMillis(), ttl,
-                settings.writerId()), key);
-        int expiration = Expiry.seconds(ttl);
+        byte[] bytes = codec.encode(SessionEnvelope.tombstone(revision, now, ttl, settings.writerId()), key);
+        int expiration = Expiry.seconds(ttl, now);
         CompletableFuture<Ended> result = new CompletableFuture<>();
         AtomicInteger finished = new AtomicInteger();
         for (StoreNode node : up) {

@@ -17,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 /**
  * Session locks in memcached: {@code add} of the session's lock key, with a random token, on the session's
@@ -52,18 +51,18 @@ public final class SessionLocks {
     private final long timeoutMillis;
     private final String storeName;
     private final RateLimitedLog lockTimeouts;
-    private final LongSupplier nanoClock;
+    private final StoreClock clock;
     private final Set<Held> held = ConcurrentHashMap.newKeySet();
 
     public SessionLocks(Replication replication, SessionKeys keys, StoreCounters counters, long timeoutMillis,
-                        String storeName, LongSupplier nanoClock, ScheduledExecutorService maintenance) {
+                        String storeName, StoreClock clock, ScheduledExecutorService maintenance) {
         this.replication = replication;
         this.keys = keys;
         this.counters = counters;
         this.timeoutMillis = timeoutMillis;
         this.storeName = storeName;
-        this.nanoClock = nanoClock;
-        this.lockTimeouts = new RateLimitedLog(LOG, 10_000, nanoClock);
+        this.clock = clock;
+        this.lockTimeouts = new RateLimitedLog(LOG, 10_000, clock::nanos);
         long period = RENEW_AFTER_NANOS / 2;
         try {
             maintenance.scheduleWithFixedDelay(this::renewOldLocks, period, period, TimeUnit.NANOSECONDS);
@@ -74,7 +73,7 @@ public final class SessionLocks {
 
     /** Extends the expiry of every lock held longer than {@link #RENEW_AFTER_NANOS}, without waiting for answers. */
     void renewOldLocks() {
-        long now = nanoClock.getAsLong();
+        long now = clock.nanos();
         for (Held lock : held) {
             if (now - lock.renewedAt >= RENEW_AFTER_NANOS) {
                 lock.renewedAt = now;
@@ -90,9 +89,10 @@ public final class SessionLocks {
 
     public SessionLock lock(String sessionId, Duration maxWait) {
         String lockKey = keys.lockKey(sessionId);
-        byte[] token = (Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-" + System.nanoTime())
+        long start = clock.nanos();
+        byte[] token = (Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-" + start)
                 .getBytes(StandardCharsets.US_ASCII);
-        long deadline = System.nanoTime() + maxWait.toNanos();
+        long deadline = start + maxWait.toNanos();
         long backoff = FIRST_BACKOFF_NANOS;
         while (true) {
             // One node, the session's first replica; two for a while after the node list changed (see lockNodes).
@@ -109,13 +109,13 @@ public final class SessionLocks {
             }
             if (taken.size() == nodes.size()) {
                 counters.increment(Counter.LOCK_ACQUIRED);
-                Held lock = new Held(taken, lockKey, token, nanoClock.getAsLong());
+                Held lock = new Held(taken, lockKey, token, clock.nanos());
                 held.add(lock);
                 return lock;
             }
             // All or none: holding one while waiting for another could make two requests wait for each other.
             new Held(taken, lockKey, token, 0).close();
-            long left = deadline - System.nanoTime();
+            long left = deadline - clock.nanos();
             if (left <= 0) {
                 return notAcquired(sessionId, "another request held it for more than " + maxWait.toMillis() + " ms");
             }

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * One memcached node as the whole JVM sees it: its client, its health and its counters, shared by every store
@@ -38,7 +37,7 @@ public final class SharedNode {
     private final ScheduledExecutorService probes;
     private final long probeTimeoutMillis;
     private final long retryIntervalMillis;
-    private final LongSupplier nanoClock;
+    private final StoreClock clock;
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
     private final LongAdder operations = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -60,14 +59,14 @@ public final class SharedNode {
 
     SharedNode(NodeAddress node, Function<NodeClient.ConnectionListener, NodeClient> clientFactory,
                long retryIntervalMillis, long probeTimeoutMillis, String username, ScheduledExecutorService probes,
-               LongSupplier nanoClock) {
+               StoreClock clock) {
         this.node = node;
         this.username = username;
         this.probes = probes;
         this.probeTimeoutMillis = probeTimeoutMillis;
         this.retryIntervalMillis = retryIntervalMillis;
-        this.nanoClock = nanoClock;
-        this.health = new NodeHealth(node, retryIntervalMillis, nanoClock);
+        this.clock = clock;
+        this.health = new NodeHealth(node, retryIntervalMillis, clock);
         this.health.addListener((h, from, to, reason) -> {
             if (to == NodeState.DOWN) {
                 releaseWaiting(reason);
@@ -91,7 +90,7 @@ public final class SharedNode {
             @Override
             public void disconnected() {
                 if (health.isUp()) {
-                    redialOrGoDown(nanoClock.getAsLong());
+                    redialOrGoDown(clock.nanos());
                 }
             }
 
@@ -134,7 +133,7 @@ public final class SharedNode {
 
     private <T> void attempt(Function<NodeClient, CompletableFuture<T>> operation, long timeoutMillis,
                              CompletableFuture<T> result, boolean mayRetry) {
-        long sentAt = nanoClock.getAsLong();
+        long sentAt = clock.nanos();
         long connection = connections.get();
         operations.increment();
         CompletableFuture<T> pending;
@@ -145,7 +144,7 @@ public final class SharedNode {
             pending = CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE, String.valueOf(e)));
         }
         OperationTimeouts.shared().within(pending, timeoutMillis).whenComplete((value, error) -> {
-            completedNanos.add(nanoClock.getAsLong() - sentAt); // each attempt: what the node took to answer
+            completedNanos.add(clock.nanos() - sentAt); // each attempt: what the node took to answer
             completed.increment();
             NodeFailure failure = error == null ? null : NodeFailure.of(error);
             if (failure != null && mayRetry && failure.kind() == NodeFailure.Kind.UNREACHABLE && health.isUp()
@@ -270,7 +269,7 @@ public final class SharedNode {
                     node.describe(), username);
         }
         health.recordFailure(new NodeFailure(NodeFailure.Kind.AUTHENTICATION,
-                "it rejected the SASL credentials of user '" + username + "'"), nanoClock.getAsLong());
+                "it rejected the SASL credentials of user '" + username + "'"), clock.nanos());
     }
 
     private void scheduleProbe() {

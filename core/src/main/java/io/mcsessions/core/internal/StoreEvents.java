@@ -19,9 +19,11 @@ public final class StoreEvents {
     private final String name;
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean degraded = new AtomicBoolean();
+    private final StoreClock clock;
 
-    public StoreEvents(String name) {
+    public StoreEvents(String name, StoreClock clock) {
         this.name = name;
+        this.clock = clock;
     }
 
     public void add(StoreListener listener) {
@@ -62,7 +64,7 @@ public final class StoreEvents {
 
     /** Tells every listener; one that throws is named in a warning and the others are still told. */
     public void publish(StoreEvent.Type type, NodeAddress node, String message) {
-        StoreEvent event = new StoreEvent(type, name, node, message, System.currentTimeMillis());
+        StoreEvent event = new StoreEvent(type, name, node, message, clock.wallMillis());
         for (StoreListener listener : listeners) {
             try {
                 listener.onEvent(event);

@@ -102,6 +102,7 @@ public final class StoreNodes {
      */
     private void awaitConnections(List<StoreNode> nodes) {
         long wait = Math.min(settings.operationTimeoutMillis(), MAX_CONNECT_WAIT_MILLIS);
+        // The system clock, not the store's: this bounds a real wait (Future.get), which no injected clock advances.
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
         for (StoreNode node : nodes) {
             try {
@@ -140,7 +141,7 @@ public final class StoreNodes {
         List<StoreNode> after = acquire(addresses, fresh);
         fresh.forEach(n -> n.shared().health().addListener(listener));
         awaitConnections(fresh);
-        long windowNanos = replication.changeNodes(after) - System.nanoTime();
+        long windowNanos = replication.changeNodes(after) - registry.clock().nanos(); // changeNodes reads that clock
         scheduleRelease(windowNanos + drainNanos());
         List<StoreNode> removed = before.stream().filter(n -> !addresses.contains(n.address())).toList();
         String message = storeName + " - memcached nodes changed to " + describe(after) + " (added: "

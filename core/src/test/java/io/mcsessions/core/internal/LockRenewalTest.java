@@ -39,9 +39,10 @@ class LockRenewalTest {
         node.firstConnection().get(2, TimeUnit.SECONDS);
         List<StoreNode> nodes = List.of(new StoreNode(address, node));
         SessionKeys keys = new SessionKeys("r:");
+        StoreClock storeClock = new StoreClock(System::currentTimeMillis, clock::get);
         Replication replication = new Replication(nodes, new ReplicationSettings(1, 500, 1 << 20, "/t", "w"), keys,
-                new StoreCounters(), null, clock::get);
-        SessionLocks locks = new SessionLocks(replication, keys, new StoreCounters(), 500, "/t", clock::get,
+                new StoreCounters(), null, storeClock);
+        SessionLocks locks = new SessionLocks(replication, keys, new StoreCounters(), 500, "/t", storeClock,
                 maintenance);
         String lockKey = keys.lockKey("long");
 

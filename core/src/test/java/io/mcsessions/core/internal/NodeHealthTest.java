@@ -28,7 +28,8 @@ class NodeHealthTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final java.util.concurrent.atomic.AtomicBoolean jvmStalled = new java.util.concurrent.atomic.AtomicBoolean();
-    private final NodeHealth health = new NodeHealth(new NodeAddress("n2", "10.0.0.2", 11211), RETRY_MS, now::get,
+    private final NodeHealth health = new NodeHealth(new NodeAddress("n2", "10.0.0.2", 11211), RETRY_MS,
+            new StoreClock(System::currentTimeMillis, now::get),
             (since, until) -> jvmStalled.get());
     private final List<String> transitions = new ArrayList<>();
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SharedNodeTest {
     private final NodeAddress address = new NodeAddress("n1", "127.0.0.1", 1);
     private final FakeClient fake = new FakeClient();
-    private final NodeRegistry registry = NodeRegistry.isolated(System::nanoTime, (node, settings, listener) -> {
+    private final NodeRegistry registry = NodeRegistry.isolated(StoreClock.SYSTEM, (node, settings, listener) -> {
         fake.listener = listener;
         return fake;
     });
