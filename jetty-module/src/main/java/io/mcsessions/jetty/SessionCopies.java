@@ -1,5 +1,6 @@
 package io.mcsessions.jetty;
 
+import io.mcsessions.core.CopyChoice;
 import io.mcsessions.core.LoadResult;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.core.SaveResult;
@@ -17,6 +18,9 @@ import java.util.Set;
  */
 final class SessionCopies {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.jetty.MemcachedSessionDataStore");
+
+    /** Jetty can create a session again under an id that was ended: only a tombstone above a copy ends it. */
+    private static final CopyChoice COPIES = CopyChoice.idsReused();
 
     private final ReplicatedSessionStore store;
     private final LocalCopies local;
@@ -43,47 +47,30 @@ final class SessionCopies {
     SessionRecord newest(String id, boolean serving) {
         LoadResult result = store.load(id);
         LocalCopies.Copy mine = local.get(id);
-        switch (result.outcome()) {
-            case FOUND -> {
+        CopyChoice.Choice choice = mine == null ? COPIES.withoutLocalCopy(result)
+                : COPIES.choose(result, mine.revision(), mine.acknowledged());
+        switch (choice) {
+            case STORED, SAME -> {
                 SessionRecord found = result.record();
-                if (mine != null && mine.revision() > found.revision()) {
-                    LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id)
-                            + ": this instance's copy (revision " + mine.revision() + ") is newer than memcached's ("
-                            + found.revision() + "); using it");
-                    return mine.record();
-                }
                 if (serving) {
                     local.remember(found, expiryOf(found), true);
                 }
                 return found;
             }
-            case UNAVAILABLE -> {
-                LOG.log(System.Logger.Level.DEBUG, () -> name + " - no memcached node answered for session "
-                        + SessionIds.shorten(id) + (mine == null ? "; this instance has no copy of it"
-                        : "; serving this instance's copy (revision " + mine.revision() + ")"));
-                return mine == null ? null : mine.record();
+            case LOCAL -> {
+                LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + ": serving "
+                        + "this instance's copy (revision " + mine.revision() + "): " + (result.isUnavailable()
+                        ? "no memcached node answered" : result.isFound() ? "it is newer than memcached's ("
+                        + result.record().revision() + ")" : "no replica has taken it yet"));
+                return mine.record();
             }
             default -> {
-                return absent(id, mine, result);
+                if (mine != null) {
+                    local.forgetUpTo(id, mine.revision()); // ended elsewhere, or gone from memcached
+                }
+                return null;
             }
         }
-    }
-
-    /**
-     * memcached holds no live copy. A copy no replica took (degraded, or too large) is still the session, unless
-     * a tombstone at or above its revision says the session ended elsewhere.
-     */
-    private SessionRecord absent(String id, LocalCopies.Copy mine, LoadResult result) {
-        if (mine == null) {
-            return null;
-        }
-        if (mine.acknowledged() || (result.isEnded() && result.endedAtRevision() >= mine.revision())) {
-            local.forgetUpTo(id, mine.revision());
-            return null;
-        }
-        LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + " is not in "
-                + "memcached yet; serving this instance's copy (revision " + mine.revision() + ")");
-        return mine.record();
     }
 
     /** A request used the session without changing it: its expiry moves on lazily (core's {@code accessed}). */

@@ -1,5 +1,6 @@
 package io.mcsessions.tomcat;
 
+import io.mcsessions.core.CopyChoice;
 import io.mcsessions.core.LoadResult;
 import io.mcsessions.core.PayloadBuffer;
 import io.mcsessions.core.RateLimitedLog;
@@ -23,6 +24,8 @@ final class SessionReplicator {
     private static final System.Logger LOG = System.getLogger("io.mcsessions.tomcat.SessionReplicator");
     /** How long past its timeout memcached may still hold a copy that nobody used since: its expiry is in seconds. */
     private static final long EXPIRY_SLACK_MILLIS = 2000;
+    /** Tomcat never creates a session under an id that was ended: any tombstone ends a local copy. */
+    private static final CopyChoice COPIES = CopyChoice.idsNeverReused();
     /**
      * Sticky: a local copy idle this long is checked against memcached before use (see {@link #stickyLocal}). A
      * load balancer moves a sticky session only when its Tomcat fails a health check, and brings it back only
@@ -65,31 +68,35 @@ final class SessionReplicator {
     }
 
     /**
-     * The session to serve for {@code id} in non-sticky mode: memcached's copy when it has one (the local copy
-     * when that is the same revision), none when memcached says it is gone, the local copy when memcached cannot
-     * say (degraded mode) or when the local copy holds changes memcached missed.
+     * The session to serve for {@code id} in non-sticky mode, as core's {@link CopyChoice} decides: memcached's
+     * copy when it is newer (the local object when it is the same revision), the local copy when no replica
+     * answers (degraded mode) or when it is newer than what memcached holds, none when memcached holds no live copy
+     * and the local one may not serve.
      */
     MemcachedSession loadNonSticky(String id, MemcachedSession local) {
         LoadResult result = store.load(id);
-        switch (result.outcome()) {
-            case UNAVAILABLE:
-                if (local != null) {
-                    local.confirmedByStore();
+        if (local == null) {
+            return COPIES.withoutLocalCopy(result) == CopyChoice.Choice.STORED ? restoreNewer(result, null) : null;
+        }
+        switch (COPIES.choose(result, local.revision(), !local.isUnsynced())) {
+            case SAME:
+                local.confirmedByStore();
+                return local;
+            case LOCAL:
+                local.confirmedByStore();
+                if (result.isUnavailable()) {
                     // Only a change is written (a read-only request must not write a possibly stale copy with a
                     // new revision); but if memcached comes back empty, this copy is all that is left.
                     local.markServedDegraded();
+                } else if (result.isFound()) {
+                    local.lostInMemcached(); // the replicas that took it lost it: the next request end repairs them
                 }
                 return local;
-            case ABSENT:
-                return absent(local, result.isEnded());
-            default:
-                SessionRecord record = result.record();
-                if (local != null && (local.revision() == record.revision()
-                        || (local.isUnsynced() && local.revision() > record.revision()))) {
-                    local.confirmedByStore();
-                    return local;
-                }
+            case STORED:
                 return restoreNewer(result, local);
+            default:
+                dropLocal(local, result.isEnded());
+                return null;
         }
     }
 
@@ -133,25 +140,17 @@ final class SessionReplicator {
     }
 
     /**
-     * Memcached holds no live copy (core asked every node that is up). A local copy changed while no replica took
-     * it is the newest there is (the nodes came back empty) and goes on serving. A copy timed out by its own clock,
-     * too, ended by timeout: it expires here with its events, as {@code StandardManager} would expire it. Any other
-     * copy is dropped quietly: the session ended on another Tomcat (which told the listeners), or memcached lost it.
+     * Memcached holds no live copy (core asked every node that is up), and the local one may not serve. A copy
+     * timed out by its own clock ended by timeout: it expires here with its events, as {@code StandardManager} would
+     * expire it. Any other copy is dropped quietly: the session ended on another Tomcat (which told the listeners),
+     * or memcached lost it.
      */
-    private MemcachedSession absent(MemcachedSession local, boolean endedElsewhere) {
-        if (local == null) {
-            return null;
-        }
-        if (!endedElsewhere && local.isUnsynced()) {
-            local.confirmedByStore();
-            return local;
-        }
+    private void dropLocal(MemcachedSession local, boolean endedElsewhere) {
         if (!endedElsewhere && local.idleBeyondTimeout(System.currentTimeMillis())) {
             local.expire();
         } else {
             manager.discardLocalCopy(local);
         }
-        return null;
     }
 
     /** Sticky mode: a session this Tomcat does not hold, loaded from memcached (failover), or null. */

@@ -1,14 +1,18 @@
 package io.mcsessions.tomcat;
 
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mcsessions.core.NodeState;
 import io.mcsessions.core.ReplicaInfo;
 import io.mcsessions.core.StoreStats.Counter;
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
+import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
@@ -175,6 +179,37 @@ class NonStickySessionTest {
         for (int i = 7; i <= 12; i++) {
             assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
         }
+    }
+
+    /**
+     * The replicas that took the newest copies die, and a node that hung since revision 1 comes back holding it:
+     * memcached's newest copy is now older than the one this Tomcat wrote and a replica acknowledged. Serving
+     * memcached's would undo every request in between (it did: "2" instead of "8").
+     */
+    @Test
+    void aStaleReplicaLeftAloneDoesNotUndoTheCopyThisTomcatWrote() {
+        SessionClient client = new SessionClient();
+        client.get(a, "/count");
+        int stale = replicaHoldingACopy(client.sessionId());
+        cluster.node(stale).pause();
+        for (int i = 2; i <= 7; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
+        }
+        for (int i = 0; i < 3; i++) {
+            if (i != stale) {
+                cluster.node(i).kill();
+            }
+        }
+        cluster.node(stale).resume(); // still holds revision 1
+        String onlyUp = "n" + (stale + 1);
+        await("a sees " + onlyUp + " up and the killed nodes down").atMost(Duration.ofSeconds(10)).until(() -> {
+            a.manager().store().load("probe-" + System.nanoTime());
+            return a.manager().store().nodes().stream().filter(n -> n.state() == NodeState.UP)
+                    .map(n -> n.node().id()).toList();
+        }, equalTo(java.util.List.of(onlyUp)));
+
+        assertEquals("8", client.get(a, "/count"), "this Tomcat's acknowledged copy is newer than memcached's");
+        assertEquals("9", client.get(a, "/count"));
     }
 
     private int replicaHoldingACopy(String id) {
