@@ -86,15 +86,27 @@ public final class JavaSessionSerializer implements SessionSerializer {
     }
 
     private static boolean serializes(String name, Object value) {
+        return serializes(null, name, value);
+    }
+
+    /**
+     * Whether an attribute's value serializes with Java serialization. If not, warns once per class in this JVM,
+     * naming the attribute, its class and why, and the caller stores the session without it. For adapters that write
+     * Java serialization in a format of their own (Jetty's).
+     *
+     * @param storeName starts the warning (null: none)
+     */
+    public static boolean serializes(String storeName, String name, Object value) {
         try (ObjectOutputStream probe = new ObjectOutputStream(OutputStream.nullOutputStream())) {
             probe.writeObject(value);
             return true;
         } catch (IOException | RuntimeException e) {
             String type = value == null ? "null" : value.getClass().getName();
             if (WARNED_CLASSES.add(type)) {
-                LOG.log(System.Logger.Level.WARNING, "session attribute ''{0}'' of class {1} cannot be serialized "
-                        + "({2}); it is not stored in memcached and lives only in the container that set it. "
-                        + "Make the class Serializable to replicate it.", name, type, e.toString());
+                LOG.log(System.Logger.Level.WARNING, (storeName == null ? "" : storeName + " - ") + "session attribute '"
+                        + name + "' of class " + type + " cannot be serialized (" + e + "); it is not stored in "
+                        + "memcached and lives only in the instance that set it. Make the class Serializable to "
+                        + "replicate it.");
             }
             return false;
         }
