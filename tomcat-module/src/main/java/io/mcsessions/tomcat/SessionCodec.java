@@ -13,8 +13,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Set;
@@ -157,23 +155,6 @@ final class SessionCodec {
             LOG.log(System.Logger.Level.DEBUG, message);
         }
     }
-
-    /**
-     * SHA-256 of the payload: it tells a changed session from an unchanged one. Cheap where it matters (CPUs with
-     * SHA instructions digest a few KB in a microsecond or two), and no change can go unwritten by a collision, as
-     * a short hash could let it. Looking the algorithm up is what cost (2% of a profile): one instance per thread.
-     */
-    static byte[] digest(byte[] bytes) {
-        return SHA_256.get().digest(bytes);
-    }
-
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    });
 
     /** The principal, length first (0 when there is none or it does not serialize). */
     private static void writePrincipal(Principal principal, PayloadBuffer out) {

@@ -214,7 +214,7 @@ final class SessionReplicator {
         // non-sticky request. Serializing what was read gives the same bytes (attributes are written in name
         // order); where a class writes itself differently each time, the cost is one write too many, never a
         // change left unwritten.
-        session.loadedDigest(SessionCodec.digest(record.payload()));
+        session.loadedDigest(PayloadBuffer.sha256(record.payload()));
         return session;
     }
 
@@ -319,11 +319,11 @@ final class SessionReplicator {
     }
 
     private SessionCodec.Encoded encode(MemcachedSession session) {
-        PayloadBuffer buffer = PayloadBuffer.acquire();
         try {
-            return encode(session, buffer) ? new SessionCodec.Encoded(buffer.toByteArray(), buffer.digest()) : null;
-        } finally {
-            buffer.release();
+            return codec.encode(session);
+        } catch (IOException | RuntimeException e) {
+            cannotSerialize(session, e);
+            return null;
         }
     }
 
@@ -333,10 +333,14 @@ final class SessionReplicator {
             codec.encode(session, buffer);
             return true;
         } catch (IOException | RuntimeException e) {
-            warnCodec("cannot serialize session " + SessionIds.shorten(session.getIdInternal()) + " (" + e
-                    + "); it stays in this Tomcat only");
+            cannotSerialize(session, e);
             return false;
         }
+    }
+
+    private void cannotSerialize(MemcachedSession session, Exception e) {
+        warnCodec("cannot serialize session " + SessionIds.shorten(session.getIdInternal()) + " (" + e
+                + "); it stays in this Tomcat only");
     }
 
     private void warnCodec(String message) {
