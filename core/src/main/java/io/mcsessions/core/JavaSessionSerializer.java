@@ -76,13 +76,7 @@ public final class JavaSessionSerializer implements SessionSerializer {
     }
 
     private static void write(Map<String, Object> attributes, OutputStream out) throws IOException {
-        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
-            objects.writeInt(attributes.size());
-            for (Map.Entry<String, Object> attribute : attributes.entrySet()) {
-                objects.writeUTF(attribute.getKey());
-                objects.writeObject(attribute.getValue());
-            }
-        }
+        ReusedObjectOutput.write(attributes, out);
     }
 
     private static boolean serializes(String name, Object value) {
