@@ -15,13 +15,21 @@ import java.util.regex.Pattern;
  * with the heap after a full GC before the load. What stays is what the server keeps per session it has served:
  * the whole session in memory for StandardManager, a local copy or nothing for the memcached stores.
  *
+ * <p>The load runs in two halves with a full GC between them. A store whose heap grows with the sessions it served
+ * grows in the second half as in the first; one whose copies are bounded (non-sticky {@code maxLocalCopies}) fills
+ * its bound in the first half and grows no more: "bytes per session created" then is the bound spread over however
+ * many sessions the run created, and the second half's growth says what each further session costs.
+ *
  * @param setup          the configuration
  * @param sessions       sessions the servlet created (the server's count)
  * @param heapBefore     heap used after a full GC, before the load, in bytes
  * @param heapAfter      heap used after a full GC, after the load, in bytes
  * @param requestsPerSecond how fast the sessions were created
+ * @param secondHalfSessions sessions created in the second half of the load
+ * @param heapMidway     heap used after a full GC between the two halves, in bytes
  */
-record HeapRun(Setup setup, long sessions, long heapBefore, long heapAfter, double requestsPerSecond) {
+record HeapRun(Setup setup, long sessions, long heapBefore, long heapAfter, double requestsPerSecond,
+               long secondHalfSessions, long heapMidway) {
 
     /** Caps the sessions one run creates, so that StandardManager's (1.6 KB each) stay well inside the 1 GB heap. */
     static final long MAX_SESSIONS = 200_000;
@@ -33,20 +41,39 @@ record HeapRun(Setup setup, long sessions, long heapBefore, long heapAfter, doub
         return sessions == 0 ? 0 : (double) (heapAfter - heapBefore) / sessions;
     }
 
-    /** Loads {@code server} for {@code duration} with a new session per request and measures its heap around it. */
+    /** Heap kept per session created in the second half of the load, in bytes (0 if none was created). */
+    double secondHalfBytesPerSession() {
+        return secondHalfSessions == 0 ? 0 : (double) (heapAfter - heapMidway) / secondHalfSessions;
+    }
+
+    /**
+     * Loads {@code server} for {@code duration} (two halves) with a new session per request and measures its heap
+     * before, between the halves and after.
+     */
     static HeapRun measure(Setup setup, ServerProcess server, Costs.Meter meter, Duration duration)
             throws IOException, InterruptedException {
         long before = heapAfterFullGc(server.pid());
         Costs.Snapshot start = meter.take();
+        Measurement first = createSessions(server, duration.dividedBy(2));
+        long midway = heapAfterFullGc(server.pid());
+        Costs.Snapshot secondStart = meter.take();
+        Measurement second = createSessions(server, duration.dividedBy(2));
+        Costs.Snapshot end = meter.take();
+        long after = heapAfterFullGc(server.pid());
+        return new HeapRun(setup, Costs.Meter.between(start, end).sessionsCreated(), before, after,
+                (first.requestsPerSecond() + second.requestsPerSecond()) / 2,
+                Costs.Meter.between(secondStart, end).sessionsCreated(), midway);
+    }
+
+    private static Measurement createSessions(ServerProcess server, Duration duration)
+            throws IOException, InterruptedException {
         LoadGenerator load = new LoadGenerator(new LoadGenerator.Settings("127.0.0.1", server.port(),
                 RunBenchmarks.COOKIE, List.of(), Mix.WRITES, RunBenchmarks.CONNECTIONS, Duration.ZERO, duration,
-                MAX_SESSIONS));
+                MAX_SESSIONS / 2));
         Measurement measured = load.run(List.of(), LoadGenerator.Window.NONE);
         // Writes still queued after the last response (async backups) are not what a session keeps.
         Thread.sleep(1_000);
-        Costs costs = Costs.Meter.between(start, meter.take());
-        long after = heapAfterFullGc(server.pid());
-        return new HeapRun(setup, costs.sessionsCreated(), before, after, measured.requestsPerSecond());
+        return measured;
     }
 
     /** Runs a full GC in the JVM {@code pid} and returns the heap it then uses, in bytes. */

@@ -202,9 +202,10 @@ public final class RunBenchmarks {
                     try (ServerProcess server = start(options, setup, nodes, logs.resolve(HEAP))) {
                         HeapRun run = HeapRun.measure(setup, server, new Costs.Meter(server.pid(), server.port(),
                                 cluster), timing.heapLoad());
-                        log(String.format(Locale.ROOT, "  %,d sessions at %,.0f/s, heap %,d -> %,d bytes: %,.0f bytes "
-                                        + "per session", run.sessions(), run.requestsPerSecond(), run.heapBefore(),
-                                run.heapAfter(), run.bytesPerSession()));
+                        log(String.format(Locale.ROOT, "  %,d sessions at %,.0f/s, heap %,d -> %,d -> %,d bytes: "
+                                        + "%,.0f bytes per session, %,.0f in the second half", run.sessions(),
+                                run.requestsPerSecond(), run.heapBefore(), run.heapMidway(), run.heapAfter(),
+                                run.bytesPerSession(), run.secondHalfBytesPerSession()));
                         heap.add(run);
                     }
                 }

@@ -51,6 +51,8 @@ class BenchmarksSmokeTest {
         assertEquals(0, report.paused().load().lostSessions(), "with a node paused, sessions were lost");
         HeapRun heap = report.heap().get(0);
         assertTrue(heap.sessions() > 0, "the heap run created sessions");
+        assertTrue(heap.secondHalfSessions() > 0 && heap.secondHalfSessions() < heap.sessions(),
+                "the heap run's second half created some of its sessions: " + heap);
 
         String markdown = Files.readString(report.markdown());
         for (String name : SETUPS) {
