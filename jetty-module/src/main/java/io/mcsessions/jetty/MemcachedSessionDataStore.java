@@ -145,8 +145,15 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @Override
     public SessionData doLoad(String id) throws Exception {
-        SessionRecord newest = copies.newest(id, true);
-        return newest == null ? null : codec.decode(id, newest, _context);
+        SessionCopies.Chosen newest = copies.newest(id, true);
+        if (newest == null) {
+            return null;
+        }
+        SessionData data = codec.decode(id, newest.record(), _context);
+        if (newest.rewrite()) {
+            data.setDirty(true); // Jetty stores a dirty session when the request ends, with a new revision
+        }
+        return data;
     }
 
     @Override
@@ -171,12 +178,12 @@ public class MemcachedSessionDataStore extends ObjectStreamSessionDataStore {
 
     @Override
     public boolean doExists(String id) {
-        SessionRecord newest = copies.newest(id, false);
+        SessionCopies.Chosen newest = copies.newest(id, false);
         if (newest == null) {
             return false;
         }
         try {
-            return !SessionDataCodec.readHeader(newest.payload()).isExpiredAt(System.currentTimeMillis());
+            return !SessionDataCodec.readHeader(newest.record().payload()).isExpiredAt(System.currentTimeMillis());
         } catch (IOException e) {
             return false;
         }

@@ -41,10 +41,18 @@ final class SessionCopies {
     }
 
     /**
+     * A copy chosen to serve. {@code rewrite}: it is this instance's copy, newer than the one memcached holds (the
+     * replicas that took it lost it, and an older copy answered): the end of the request must write it again, or the
+     * other instances go on reading the older copy.
+     */
+    record Chosen(SessionRecord record, boolean rewrite) {
+    }
+
+    /**
      * The session as it should be served, or null when it does not exist (or, in degraded mode, this instance has
      * no copy of it). {@code serving}: the caller is about to serve it, so this instance keeps a copy.
      */
-    SessionRecord newest(String id, boolean serving) {
+    Chosen newest(String id, boolean serving) {
         LoadResult result = store.load(id);
         LocalCopies.Copy mine = local.get(id);
         CopyChoice.Choice choice = mine == null ? COPIES.withoutLocalCopy(result)
@@ -55,14 +63,17 @@ final class SessionCopies {
                 if (serving) {
                     local.remember(found, expiryOf(found), true);
                 }
-                return found;
+                return new Chosen(found, false);
             }
             case LOCAL -> {
                 LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + ": serving "
                         + "this instance's copy (revision " + mine.revision() + "): " + (result.isUnavailable()
                         ? "no memcached node answered" : result.isFound() ? "it is newer than memcached's ("
-                        + result.record().revision() + ")" : "no replica has taken it yet"));
-                return mine.record();
+                        + result.record().revision() + "); the end of the request writes it again"
+                        : "no replica has taken it yet"));
+                // Unavailable: only a change is written (a stale copy must not get a new revision while nodes are
+                // away). Absent: write-back stores a copy no replica took. Found older: the replicas lost it.
+                return new Chosen(mine.record(), result.isFound());
             }
             default -> {
                 if (mine != null) {

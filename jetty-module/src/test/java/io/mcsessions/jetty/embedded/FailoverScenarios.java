@@ -78,6 +78,41 @@ public abstract class FailoverScenarios extends EmbeddedJettyTest {
                 + ") is down"), logs.dump());
     }
 
+    /**
+     * The replicas that took the newest copy die, and a node that hung since the session's first write comes back
+     * holding that first copy. Instance a wrote the newest copy (a replica acknowledged it), b an older one. a serves
+     * its own copy, as it is newer than memcached's, and must write it again: else memcached keeps the first copy,
+     * b serves its older one, and a change made on a is undone (it was: 7 instead of 8).
+     */
+    @Test
+    void aStaleReplicaLeftAloneDoesNotUndoTheCopyThisInstanceWrote() throws Exception {
+        JettyInstance a = start("a");
+        JettyInstance b = start("b");
+        assertEquals(1, browser.count(on(a)));
+        MemcachedNode stale = copies(a, 2).get(0);
+        stale.pause(); // keeps the copy of count 1
+        int expected = 1;
+        for (int i = 0; i < 6; i++) {
+            expected++;
+            assertEquals(expected, browser.count(on(expected % 2 == 0 ? b : a)), "request " + expected);
+        }
+        assertEquals(7, expected, "a wrote the newest copy, b the one before");
+        for (MemcachedNode node : cluster.nodes()) {
+            if (node != stale) {
+                node.kill();
+            }
+        }
+        stale.resume();
+        for (JettyInstance instance : List.of(a, b)) {
+            await("the resumed node is probed and used again").until(() -> state(instance, stale), is("UP"));
+        }
+
+        CounterBrowser.Answer read = browser.ask(a.uri("action=read"));
+        assertEquals(7, read.count(), "a serves its copy, newer than memcached's: " + read.body());
+        assertEquals(8, browser.count(on(b)), "b gets the copy a wrote, not its own older one");
+        assertEquals(9, browser.count(on(a)));
+    }
+
     @Test
     void everyNodeDownKeepsServingNonStickySessionsOnTheInstanceThatHasThem() throws Exception {
         JettyInstance a = start("a");
