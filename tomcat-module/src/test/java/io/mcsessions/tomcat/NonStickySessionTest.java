@@ -202,13 +202,16 @@ class NonStickySessionTest {
         }
         cluster.node(stale).resume(); // still holds revision 1
         String onlyUp = "n" + (stale + 1);
-        await("a sees " + onlyUp + " up and the killed nodes down").atMost(Duration.ofSeconds(10)).until(() -> {
-            a.manager().store().load("probe-" + System.nanoTime());
-            return a.manager().store().nodes().stream().filter(n -> n.state() == NodeState.UP)
-                    .map(n -> n.node().id()).toList();
-        }, equalTo(java.util.List.of(onlyUp)));
+        for (EmbeddedTomcat tomcat : java.util.List.of(a, b)) {
+            await("both see " + onlyUp + " up and the killed nodes down").atMost(Duration.ofSeconds(10)).until(() -> {
+                tomcat.manager().store().load("probe-" + System.nanoTime());
+                return tomcat.manager().store().nodes().stream().filter(n -> n.state() == NodeState.UP)
+                        .map(n -> n.node().id()).toList();
+            }, equalTo(java.util.List.of(onlyUp)));
+        }
 
-        assertEquals("8", client.get(a, "/count"), "this Tomcat's acknowledged copy is newer than memcached's");
+        assertEquals("7", client.get(a, "/read"), "this Tomcat's acknowledged copy is newer than memcached's");
+        assertEquals("8", client.get(b, "/count"), "b gets the copy a wrote again, not its own older one");
         assertEquals("9", client.get(a, "/count"));
     }
 
