@@ -27,6 +27,7 @@ join <(echo "$before") <(echo "$after") | awk '{
     d = $5 - $2; s = $6 - $3; name = $4; gsub(/[0-9]+/, "#", name); ticks[name] += d; switches[name] += s; total += d
 } END {
     for (n in ticks) if (ticks[n] > 0 || switches[n] > 0)
-        printf "%7d ticks %5.1f%% %9d context switches  %s\n", ticks[n], total ? 100 * ticks[n] / total : 0, switches[n], n
-    printf "%7d ticks in %s s (%.2f cores)\n", total, '"$seconds"', total / 100 / '"$seconds"'
-}' | sort -rn
+        printf "%7d ticks %5.1f%% %9d context switches  %s\n", ticks[n], total ? 100 * ticks[n] / total : 0, switches[n], n | "sort -rn"
+    close("sort -rn")
+    printf "in all: %d ticks in %s s (%.2f cores)\n", total, '"$seconds"', total / 100 / '"$seconds"'
+}'
