@@ -11,7 +11,8 @@ package io.mcsessions.core;
  *     mode).</li>
  * <li>memcached holds a copy: the higher revision wins, whichever side holds it. A local copy above memcached's
  *     means the replicas that took it lost it (a restart, an eviction) while an older replica remained: serving
- *     memcached's would undo the requests in between. At equal revisions either copy is the session
+ *     memcached's would undo the requests in between, and not writing the local copy again would leave the other
+ *     instances serving the older one ({@link Choice#LOCAL_NEWER}). At equal revisions either copy is the session
  *     ({@link Choice#SAME}).</li>
  * <li>memcached holds none: a local copy that a replica acknowledged is gone with it (it timed out there, or
  *     memcached lost it); one that no replica took yet is the session, unless it ended. Which tombstones end it
@@ -27,8 +28,13 @@ public final class CopyChoice {
         STORED,
         /** Both hold the same revision: either is the session. */
         SAME,
-        /** This instance's copy: newer than memcached's, not yet taken by a replica, or no replica answered. */
+        /** This instance's copy: no replica answered (degraded mode), or none has taken it yet. */
         LOCAL,
+        /**
+         * This instance's copy, newer than the one memcached holds: it serves, and the end of the request writes it
+         * again (with a new revision), even if the request only read it.
+         */
+        LOCAL_NEWER,
         /** No session: memcached holds no live copy, and this instance's copy (if any) must not serve. */
         NONE
     }
@@ -66,7 +72,7 @@ public final class CopyChoice {
                 return Choice.LOCAL;
             case FOUND:
                 long storedRevision = stored.record().revision();
-                return localRevision > storedRevision ? Choice.LOCAL
+                return localRevision > storedRevision ? Choice.LOCAL_NEWER
                         : localRevision == storedRevision ? Choice.SAME : Choice.STORED;
             default:
                 if (localAcknowledged) {

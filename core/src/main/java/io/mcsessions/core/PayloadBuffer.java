@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A growable byte buffer that a session's payload is serialized into, one per thread and used again by the next
@@ -78,7 +79,7 @@ public final class PayloadBuffer extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         ensure(count + len);
         System.arraycopy(b, off, bytes, count, len);
         count += len;
@@ -93,7 +94,7 @@ public final class PayloadBuffer extends OutputStream {
 
     /** Overwrites four bytes written earlier, at {@code position}, with {@code value}: a length known only later. */
     public void putInt(int position, int value) {
-        java.util.Objects.checkFromIndexSize(position, 4, count);
+        Objects.checkFromIndexSize(position, 4, count);
         bytes[position] = (byte) (value >>> 24);
         bytes[position + 1] = (byte) (value >>> 16);
         bytes[position + 2] = (byte) (value >>> 8);

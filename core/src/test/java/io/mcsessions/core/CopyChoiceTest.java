@@ -1,6 +1,7 @@
 package io.mcsessions.core;
 
 import static io.mcsessions.core.CopyChoice.Choice.LOCAL;
+import static io.mcsessions.core.CopyChoice.Choice.LOCAL_NEWER;
 import static io.mcsessions.core.CopyChoice.Choice.NONE;
 import static io.mcsessions.core.CopyChoice.Choice.SAME;
 import static io.mcsessions.core.CopyChoice.Choice.STORED;
@@ -31,8 +32,8 @@ class CopyChoiceTest {
         for (CopyChoice rules : new CopyChoice[] {TOMCAT, JETTY}) {
             assertEquals(STORED, rules.choose(found(5), 4, true));
             assertEquals(SAME, rules.choose(found(5), 5, true));
-            assertEquals(LOCAL, rules.choose(found(5), 6, true), "memcached lost the newer copy a replica took");
-            assertEquals(LOCAL, rules.choose(found(5), 6, false));
+            assertEquals(LOCAL_NEWER, rules.choose(found(5), 6, true), "memcached lost the newer copy a replica took");
+            assertEquals(LOCAL_NEWER, rules.choose(found(5), 6, false));
         }
     }
 

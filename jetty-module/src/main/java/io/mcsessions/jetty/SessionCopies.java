@@ -40,11 +40,7 @@ final class SessionCopies {
         return local.size();
     }
 
-    /**
-     * A copy chosen to serve. {@code rewrite}: it is this instance's copy, newer than the one memcached holds (the
-     * replicas that took it lost it, and an older copy answered): the end of the request must write it again, or the
-     * other instances go on reading the older copy.
-     */
+    /** A copy chosen to serve; {@code rewrite}: {@link CopyChoice.Choice#LOCAL_NEWER}, to be written again. */
     record Chosen(SessionRecord record, boolean rewrite) {
     }
 
@@ -65,15 +61,15 @@ final class SessionCopies {
                 }
                 return new Chosen(found, false);
             }
-            case LOCAL -> {
+            case LOCAL, LOCAL_NEWER -> {
                 LOG.log(System.Logger.Level.DEBUG, () -> name + " - session " + SessionIds.shorten(id) + ": serving "
                         + "this instance's copy (revision " + mine.revision() + "): " + (result.isUnavailable()
-                        ? "no memcached node answered" : result.isFound() ? "it is newer than memcached's ("
-                        + result.record().revision() + "); the end of the request writes it again"
-                        : "no replica has taken it yet"));
-                // Unavailable: only a change is written (a stale copy must not get a new revision while nodes are
-                // away). Absent: write-back stores a copy no replica took. Found older: the replicas lost it.
-                return new Chosen(mine.record(), result.isFound());
+                        ? "no memcached node answered" : choice == CopyChoice.Choice.LOCAL_NEWER
+                        ? "it is newer than memcached's (" + result.record().revision() + "); the end of the request "
+                        + "writes it again" : "no replica has taken it yet"));
+                // Degraded: only a change is written (a stale copy must not get a new revision while nodes are away);
+                // a copy no replica took yet is written back by core.
+                return new Chosen(mine.record(), choice == CopyChoice.Choice.LOCAL_NEWER);
             }
             default -> {
                 if (mine != null) {

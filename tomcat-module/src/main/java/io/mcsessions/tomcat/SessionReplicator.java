@@ -88,9 +88,11 @@ final class SessionReplicator {
                     // Only a change is written (a read-only request must not write a possibly stale copy with a
                     // new revision); but if memcached comes back empty, this copy is all that is left.
                     local.markServedDegraded();
-                } else if (result.isFound()) {
-                    local.lostInMemcached(); // the replicas that took it lost it: the next request end repairs them
                 }
+                return local;
+            case LOCAL_NEWER:
+                local.confirmedByStore();
+                local.lostInMemcached(); // the replicas that took it lost it: the end of this request repairs them
                 return local;
             case STORED:
                 return restoreNewer(result, local);

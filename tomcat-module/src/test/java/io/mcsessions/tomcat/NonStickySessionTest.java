@@ -168,12 +168,7 @@ class NonStickySessionTest {
     @Test
     void hungNodeThatResumesWithStaleDataServesNothingStale() {
         SessionClient client = new SessionClient();
-        client.get(a, "/count");
-        int replica = replicaHoldingACopy(client.sessionId());
-        cluster.node(replica).pause();
-        for (int i = 2; i <= 6; i++) {
-            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
-        }
+        int replica = pauseAReplicaThenAlternate(client, 6);
         cluster.node(replica).resume(); // still holds revision 1
         tomcats.nodesUp();
         for (int i = 7; i <= 12; i++) {
@@ -189,12 +184,7 @@ class NonStickySessionTest {
     @Test
     void aStaleReplicaLeftAloneDoesNotUndoTheCopyThisTomcatWrote() {
         SessionClient client = new SessionClient();
-        client.get(a, "/count");
-        int stale = replicaHoldingACopy(client.sessionId());
-        cluster.node(stale).pause();
-        for (int i = 2; i <= 7; i++) {
-            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
-        }
+        int stale = pauseAReplicaThenAlternate(client, 7);
         for (int i = 0; i < 3; i++) {
             if (i != stale) {
                 cluster.node(i).kill();
@@ -213,6 +203,21 @@ class NonStickySessionTest {
         assertEquals("7", client.get(a, "/read"), "this Tomcat's acknowledged copy is newer than memcached's");
         assertEquals("8", client.get(b, "/count"), "b gets the copy a wrote again, not its own older one");
         assertEquals("9", client.get(a, "/count"));
+    }
+
+    /**
+     * The session's first request on a, then a replica holding that copy paused (it keeps revision 1 and its
+     * connections, and answers nothing), then requests 2 to {@code last} alternating between b and a, each counting
+     * on. Returns the paused node's index.
+     */
+    private int pauseAReplicaThenAlternate(SessionClient client, int last) {
+        client.get(a, "/count");
+        int paused = replicaHoldingACopy(client.sessionId());
+        cluster.node(paused).pause();
+        for (int i = 2; i <= last; i++) {
+            assertEquals(String.valueOf(i), client.get(i % 2 == 0 ? b : a, "/count"));
+        }
+        return paused;
     }
 
     private int replicaHoldingACopy(String id) {
