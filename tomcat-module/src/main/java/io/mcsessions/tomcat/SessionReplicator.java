@@ -32,6 +32,8 @@ final class SessionReplicator {
      * after that Tomcat passes again: seconds, at the least.
      */
     static final long STICKY_RECHECK_IDLE_MILLIS = 1000;
+    /** The outcome of a request that wrote nothing (most of them): one shared, completed future, not one each. */
+    private static final CompletableFuture<?> NOTHING_WRITTEN = CompletableFuture.completedFuture(null);
 
     private final MemcachedSessionManager manager;
     private final ReplicatedSessionStore store;
@@ -233,7 +235,7 @@ final class SessionReplicator {
         // memcached traffic); when the write is done, the newest state is written once. Under load the writes in
         // flight last longer and more requests share one write, so writing never starves serving.
         if (!session.startWriting()) {
-            return CompletableFuture.completedFuture(null);
+            return NOTHING_WRITTEN;
         }
         return writeCoalesced(session);
     }
@@ -246,26 +248,33 @@ final class SessionReplicator {
             session.abandonWriting();
             throw e;
         }
-        return written.whenComplete((result, failure) -> {
-            if (session.finishWriting()) {
-                try {
-                    coalescedWrites.execute(() -> writeCoalesced(session));
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    session.finishWriting(); // the context stops: memcached keeps the copy it has
-                }
+        if (written.isDone()) { // nothing was written (or it failed at once): no completion stage to chain
+            writeNewerIfChanged(session);
+            return written;
+        }
+        return written.whenComplete((result, failure) -> writeNewerIfChanged(session));
+    }
+
+    /** A coalesced write is done: when later requests changed the session meanwhile, its newest state goes next. */
+    private void writeNewerIfChanged(MemcachedSession session) {
+        if (session.finishWriting()) {
+            try {
+                coalescedWrites.execute(() -> writeCoalesced(session));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                session.finishWriting(); // the context stops: memcached keeps the copy it has
             }
-        });
+        }
     }
 
     private CompletableFuture<?> writeIfChanged(MemcachedSession session) {
         if (!session.isValidInternalState()) {
-            return CompletableFuture.completedFuture(null);
+            return NOTHING_WRITTEN;
         }
         SessionCodec.Encoded encoded;
         PayloadBuffer buffer = PayloadBuffer.acquire();
         try {
             if (!encode(session, buffer)) {
-                return CompletableFuture.completedFuture(null);
+                return NOTHING_WRITTEN;
             }
             byte[] digest = buffer.digest();
             // An unchanged session is digested in the buffer and never copied out of it.
@@ -281,7 +290,7 @@ final class SessionReplicator {
                 store.accessed(session.getIdInternal(), session.getThisAccessedTimeInternal(),
                         session.propagatedAccess(), session.getMaxInactiveInterval(), session::lostInMemcached);
             }
-            return CompletableFuture.completedFuture(null);
+            return NOTHING_WRITTEN;
         }
         CompletableFuture<SaveResult> written = write(session, encoded);
         if (!writeAsync) {
