@@ -31,40 +31,8 @@ public final class AccessKeeper {
     static final long TICK_MILLIS = 500;
     private static final System.Logger LOG = Logs.logger("io.mcsessions.core.AccessKeeper");
 
-    /**
-     * One session: its latest access here, the access memcached is known to hold, and its timeout. Guarded by
-     * itself, and changed in place: a request that uses a tracked session updates two fields under an uncontended
-     * lock instead of replacing the entry in the map (a new entry and a map update per request showed in a profile).
-     * An entry taken out of the map is marked {@code removed} first, under its lock, so that no access is recorded
-     * in an entry nobody will look at again.
-     */
-    private static final class Entry {
-        long latest;
-        long propagated;
-        long timeoutMillis;
-        Runnable ifMissing;
-        boolean refreshing;
-        boolean removed;
-
-        Entry(long latest, long propagated, long timeoutMillis, Runnable ifMissing) {
-            this.latest = latest;
-            this.propagated = propagated;
-            this.timeoutMillis = timeoutMillis;
-            this.ifMissing = ifMissing;
-        }
-
-        /** Records an access; false when the entry left the map (the caller starts a new one). Holds the lock. */
-        synchronized boolean accessed(long accessedAt, long propagatedAccess, long timeout, Runnable whenMissing) {
-            if (removed) {
-                return false;
-            }
-            latest = Math.max(latest, accessedAt);
-            propagated = Math.max(propagated, propagatedAccess);
-            timeoutMillis = timeout;
-            ifMissing = whenMissing;
-            return true;
-        }
-
+    /** One session: its latest access here, the access memcached is known to hold, and its timeout. */
+    private record Entry(long latest, long propagated, long timeoutMillis, Runnable ifMissing, boolean refreshing) {
         boolean due(long now) {
             return !refreshing && latest > propagated && now - propagated >= timeoutMillis / 2;
         }
@@ -107,42 +75,27 @@ public final class AccessKeeper {
             return;
         }
         long timeout = maxInactiveSeconds * 1000L;
-        Entry kept = entries.get(sessionId);
-        if (kept != null && kept.accessed(accessedAt, propagatedAccess, timeout, ifMissing)) {
-            return;
-        }
-        if (kept == null && entries.size() >= MAX_TRACKED) {
+        if (entries.size() >= MAX_TRACKED && !entries.containsKey(sessionId)) {
             if (accessedAt - propagatedAccess >= timeout / 2) {
                 refreshNow(sessionId, accessedAt, ifMissing);
             }
             return;
         }
-        // A new entry, or one in place of an entry that just left the map (the map's lock is taken before the
-        // entry's, never the other way round).
-        entries.compute(sessionId, (id, current) -> current != null
-                && current.accessed(accessedAt, propagatedAccess, timeout, ifMissing)
-                ? current : new Entry(accessedAt, propagatedAccess, timeout, ifMissing));
+        entries.compute(sessionId, (id, kept) -> kept == null
+                ? new Entry(accessedAt, propagatedAccess, timeout, ifMissing, false)
+                : new Entry(Math.max(kept.latest(), accessedAt), Math.max(kept.propagated(), propagatedAccess),
+                        timeout, ifMissing, kept.refreshing()));
     }
 
     /** A copy with this access time was written: memcached holds it. */
     public void written(String sessionId, long accessedAt) {
-        Entry kept = entries.get(sessionId);
-        if (kept != null) {
-            synchronized (kept) {
-                kept.latest = Math.max(kept.latest, accessedAt);
-                kept.propagated = Math.max(kept.propagated, accessedAt);
-            }
-        }
+        entries.computeIfPresent(sessionId, (id, kept) -> new Entry(Math.max(kept.latest(), accessedAt),
+                Math.max(kept.propagated(), accessedAt), kept.timeoutMillis(), kept.ifMissing(), kept.refreshing()));
     }
 
     /** The session ended: nothing to keep. */
     public void forget(String sessionId) {
-        Entry kept = entries.remove(sessionId);
-        if (kept != null) {
-            synchronized (kept) {
-                kept.removed = true;
-            }
-        }
+        entries.remove(sessionId);
     }
 
     int size() {
@@ -152,12 +105,7 @@ public final class AccessKeeper {
     /** The latest access recorded for the session, or 0 when none is tracked (for tests). */
     long latestAccess(String sessionId) {
         Entry kept = entries.get(sessionId);
-        if (kept == null) {
-            return 0;
-        }
-        synchronized (kept) {
-            return kept.removed ? 0 : kept.latest;
-        }
+        return kept == null ? 0 : kept.latest();
     }
 
     /**
@@ -167,13 +115,8 @@ public final class AccessKeeper {
     public void flush(long timeoutMillis) {
         java.util.List<CompletableFuture<Boolean>> pending = new java.util.ArrayList<>();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            Entry entry = e.getValue();
-            long latest;
-            synchronized (entry) {
-                latest = entry.latest > entry.propagated ? entry.latest : 0;
-            }
-            if (latest > 0) {
-                pending.add(refresh(e.getKey(), latest));
+            if (e.getValue().latest() > e.getValue().propagated()) {
+                pending.add(refresh(e.getKey(), e.getValue().latest()));
             }
         }
         entries.clear();
@@ -191,46 +134,25 @@ public final class AccessKeeper {
         long now = wallClock.getAsLong();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             Entry entry = e.getValue();
-            boolean forget;
-            boolean refresh;
-            long latest;
-            Runnable ifMissing;
-            synchronized (entry) {
-                if (entry.removed) {
-                    continue;
-                }
-                forget = entry.forgotten(now);
-                refresh = !forget && entry.due(now);
-                entry.removed = forget;
-                entry.refreshing |= refresh;
-                latest = entry.latest;
-                ifMissing = entry.ifMissing;
-            }
-            if (forget) {
+            if (entry.forgotten(now)) {
                 entries.remove(e.getKey(), entry);
-            } else if (refresh) {
-                refreshTracked(e.getKey(), latest, ifMissing);
+            } else if (entry.due(now)) {
+                Entry refreshing = new Entry(entry.latest(), entry.propagated(), entry.timeoutMillis(),
+                        entry.ifMissing(), true);
+                if (entries.replace(e.getKey(), entry, refreshing)) {
+                    refreshTracked(e.getKey(), entry.latest(), entry.ifMissing());
+                }
             }
         }
     }
 
     private void refreshTracked(String sessionId, long accessedAt, Runnable ifMissing) {
         refresh(sessionId, accessedAt).whenComplete((held, failure) -> {
-            boolean gone = failure == null && !held;
-            Entry kept = entries.get(sessionId);
-            if (kept != null) {
-                synchronized (kept) {
-                    if (failure == null && held) {
-                        kept.propagated = Math.max(kept.propagated, accessedAt);
-                    }
-                    kept.refreshing = false;
-                    kept.removed |= gone;
-                }
-                if (gone) {
-                    entries.remove(sessionId, kept);
-                }
-            }
-            if (gone) {
+            entries.computeIfPresent(sessionId, (id, kept) -> new Entry(kept.latest(),
+                    failure == null && held ? Math.max(kept.propagated(), accessedAt) : kept.propagated(),
+                    kept.timeoutMillis(), kept.ifMissing(), false));
+            if (failure == null && !held) {
+                entries.remove(sessionId);
                 missing(sessionId, ifMissing);
             }
         });
