@@ -279,8 +279,8 @@ public final class ReplicatedSessionStore implements AutoCloseable {
 
     /**
      * Ends the session: writes a tombstone above {@code lastKnownRevision} and above every copy the nodes hold to
-     * every node that is up, so no replica can bring it back, and waits for the first acknowledgement. When no
-     * node takes it, the end is kept and written when a node returns.
+     * every node that is up, so no replica can bring it back, and waits until every node answered (each bounded by
+     * the timeout). When no node takes it, the end is kept and written when a node returns.
      */
     public SaveResult invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
         try {

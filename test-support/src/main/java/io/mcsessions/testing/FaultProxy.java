@@ -103,6 +103,19 @@ public final class FaultProxy implements AutoCloseable {
         switchTo(FaultMode.LATENCY);
     }
 
+    /**
+     * Delays every chunk from client to server by {@code delay}, counted from when the proxy received it: a node
+     * that this client's writes reach late, while other clients (not behind this proxy) see it as it is. Answers
+     * are relayed at once.
+     */
+    public void requestLatency(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative, but was " + delay);
+        }
+        latency = delay;
+        switchTo(FaultMode.REQUEST_LATENCY);
+    }
+
     /** Resets (TCP RST) every open connection now, then relays in pass-through mode. */
     public void resetConnections() {
         switchTo(FaultMode.PASS_THROUGH);
@@ -182,10 +195,13 @@ public final class FaultProxy implements AutoCloseable {
         return mode.compareAndSet(FaultMode.RESET_MID_RESPONSE, FaultMode.PASS_THROUGH);
     }
 
-    /** Blocks while in latency mode until the chunk received at {@code receivedNanos} is due; a mode change ends the wait. */
-    void awaitLatency(long receivedNanos) throws InterruptedException {
+    /**
+     * Blocks while in {@code latencyMode} until the chunk received at {@code receivedNanos} is due; a mode change
+     * ends the wait.
+     */
+    void awaitLatency(FaultMode latencyMode, long receivedNanos) throws InterruptedException {
         synchronized (modeChanged) {
-            while (!closed && mode.get() == FaultMode.LATENCY) {
+            while (!closed && mode.get() == latencyMode) {
                 long remaining = receivedNanos + latency.toNanos() - System.nanoTime();
                 if (remaining <= 0) {
                     return;

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One client connection through a {@link FaultProxy}, relayed by three threads: client to server,
  * server to a queue, and queue to client. The queue lets latency delay each chunk from the moment it
  * arrived, instead of adding up across chunks, and lets a mode change reach chunks already waiting.
+ * Request latency delays each client chunk on the relaying thread, so chunks that arrive while one waits
+ * wait a little longer than asked: enough for a node that a client's writes reach late.
  */
 final class ProxiedConnection {
 
@@ -88,12 +90,15 @@ final class ProxiedConnection {
                 if (proxy.mode() == FaultMode.BLACKHOLE) {
                     proxy.swallowed(n);
                 } else {
+                    proxy.awaitLatency(FaultMode.REQUEST_LATENCY, System.nanoTime());
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             }
         } catch (IOException e) {
             // Either side went away; closing below ends the other direction too.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         close();
     }
@@ -116,7 +121,7 @@ final class ProxiedConnection {
         try {
             OutputStream out = client.getOutputStream();
             for (Chunk chunk = toClient.take(); chunk != END; chunk = toClient.take()) {
-                proxy.awaitLatency(chunk.receivedNanos());
+                proxy.awaitLatency(FaultMode.LATENCY, chunk.receivedNanos());
                 if (!forward(chunk.bytes(), out)) {
                     return;
                 }

@@ -65,6 +65,26 @@ class FaultProxyTest {
     }
 
     @Test
+    void requestLatencyDelaysWhatReachesTheServerNotWhatOthersSee() throws IOException {
+        Duration delay = Duration.ofMillis(500);
+        try (WireConnection connection = WireConnection.to(proxy, READ_TIMEOUT_MILLIS)) {
+            connection.version();
+
+            proxy.requestLatency(delay);
+            long sent = System.nanoTime();
+            connection.send("set late 0 0 1\r\nx\r\n");
+            assertNull(cluster.node(0).get("late"), "the write reached the server before its delay");
+            assertEquals("STORED", connection.readLine());
+            long took = Duration.ofNanos(System.nanoTime() - sent).toMillis();
+            proxy.passThrough();
+
+            assertTrue(took >= delay.toMillis(), "with request latency the write was answered after " + took + " ms");
+            assertArrayEquals(new byte[] {'x'}, cluster.node(0).get("late"));
+            assertTrue(timedVersion(connection) < delay.toMillis(), "after passThrough requests are not delayed");
+        }
+    }
+
+    @Test
     void resetConnectionsResetsOpenConnectionsThenPassesThrough() throws IOException {
         try (WireConnection open = WireConnection.to(proxy, READ_TIMEOUT_MILLIS)) {
             open.version();

@@ -393,7 +393,7 @@ final class Report {
         }
         md.append("\n`SerializationBenchmark`: Java serialization of a shop-like session (a counter, a user name, "
                 + "cart lines of about 100 bytes) of about 1, 10 and 100 KB, through the serializer both adapters "
-                + "use. `StoreBenchmark.saveAndLoad`: one `save` (returns at the first acknowledgement) and one "
+                + "use. `StoreBenchmark.saveAndLoad`: one `save` (returns when both replicas answered) and one "
                 + "`load` (reads every replica) of a 1 KB session. `RawSpymemcachedBenchmark.setAndGet`: the floor, "
                 + "one plain spymemcached set and get of the same 1 KB on one node.\n");
     }

@@ -166,7 +166,10 @@ public final class Replication {
 
     /**
      * Ends the session: reads what the nodes hold (so the tombstone outranks the newest copy, whoever wrote it,
-     * and outlives it), then writes a tombstone to every node that is up. Completes with the first acknowledgement.
+     * and outlives it), then writes a tombstone to every node that is up. Completes when every node has answered
+     * (each bounded by the timeout), not at the first acknowledgement: as with a save (see {@code ReplicaWrite}),
+     * the user's next request may go to another instance at once, and must not read a replica the tombstone has
+     * not reached yet, or the logout would be undone.
      */
     public CompletableFuture<Ended> invalidate(String sessionId, long lastKnownRevision, int maxInactiveSeconds) {
         String key = keys.sessionKey(sessionId);
@@ -193,14 +196,18 @@ public final class Replication {
         int expiration = Expiry.seconds(ttl, now);
         CompletableFuture<Ended> result = new CompletableFuture<>();
         AtomicInteger finished = new AtomicInteger();
+        AtomicInteger acknowledged = new AtomicInteger();
         for (StoreNode node : up) {
             node.shared().call(c -> c.set(key, expiration, bytes), settings.timeoutMillis())
                     .whenComplete((ok, failure) -> {
                         if (failure == null) {
-                            result.complete(new Ended(new SaveResult(SaveResult.Outcome.STORED, revision, ""), ttl));
-                        } else if (finished.incrementAndGet() == up.size()) {
-                            result.complete(new Ended(new SaveResult(SaveResult.Outcome.DEGRADED, revision,
-                                    "no node acknowledged the tombstone"), ttl));
+                            acknowledged.incrementAndGet();
+                        }
+                        if (finished.incrementAndGet() == up.size()) {
+                            result.complete(new Ended(acknowledged.get() > 0
+                                    ? new SaveResult(SaveResult.Outcome.STORED, revision, "")
+                                    : new SaveResult(SaveResult.Outcome.DEGRADED, revision,
+                                            "no node acknowledged the tombstone"), ttl));
                         }
                     });
         }
