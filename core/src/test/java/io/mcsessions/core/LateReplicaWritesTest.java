@@ -64,18 +64,27 @@ class LateReplicaWritesTest {
         }
     }
 
-    @Test
-    void aLogoutIsNotUndoneByTheNextRequestOnAnotherInstance() {
+    /** The two instances, and a session the direct one saved, whose replicas the slow one reaches late from now on. */
+    private record Late(ReplicatedSessionStore direct, ReplicatedSessionStore slow, String id, long revision) {
+    }
+
+    private Late savedThenReachedLate() {
         ReplicatedSessionStore direct = stores.startInOtherJvm(cluster.nodesString(), c -> c.setRedundancy(2));
         ReplicatedSessionStore slow = stores.start(throughProxies(), 2);
         String id = idOnTheLateNodes(direct);
         long revision = Revisions.next(0);
         assertTrue(direct.save(StoreFixture.record(id, revision)).isStored());
-
         second.requestLatency(LATE);
         third.requestLatency(LATE);
-        SaveResult ended = slow.invalidate(id, revision, 1800);
-        LoadResult next = direct.load(id);
+        return new Late(direct, slow, id, revision);
+    }
+
+    @Test
+    void aLogoutIsNotUndoneByTheNextRequestOnAnotherInstance() {
+        Late late = savedThenReachedLate();
+
+        SaveResult ended = late.slow().invalidate(late.id(), late.revision(), 1800);
+        LoadResult next = late.direct().load(late.id());
 
         assertTrue(ended.isStored(), ended.toString());
         assertFalse(next.isFound(), "the session ended on one instance was loaded on the other: " + next);
@@ -83,20 +92,13 @@ class LateReplicaWritesTest {
 
     @Test
     void theNextRequestOnAnotherInstanceReadsWhatWasSaved() {
-        ReplicatedSessionStore direct = stores.startInOtherJvm(cluster.nodesString(), c -> c.setRedundancy(2));
-        ReplicatedSessionStore slow = stores.start(throughProxies(), 2);
-        String id = idOnTheLateNodes(direct);
-        long first = Revisions.next(0);
-        assertTrue(direct.save(StoreFixture.record(id, first)).isStored());
+        Late late = savedThenReachedLate();
 
-        second.requestLatency(LATE);
-        third.requestLatency(LATE);
-        long newer = Revisions.next(first);
-        SaveResult saved = slow.save(StoreFixture.record(id, newer));
-        LoadResult next = direct.load(id);
+        long newer = Revisions.next(late.revision());
+        SaveResult saved = late.slow().save(StoreFixture.record(late.id(), newer));
+        LoadResult next = late.direct().load(late.id());
 
-        assertTrue(saved.isStored(), saved.toString());
-        StoreFixture.assertFound(next, id, newer);
-        assertEquals(SaveResult.Outcome.STORED, saved.outcome());
+        assertEquals(SaveResult.Outcome.STORED, saved.outcome(), saved.toString());
+        StoreFixture.assertFound(next, late.id(), newer);
     }
 }

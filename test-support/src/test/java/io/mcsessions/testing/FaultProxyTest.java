@@ -66,11 +66,8 @@ class FaultProxyTest {
 
     @Test
     void requestLatencyDelaysWhatReachesTheServerNotWhatOthersSee() throws IOException {
-        Duration delay = Duration.ofMillis(500);
+        proxy.requestLatency(Duration.ofMillis(500));
         try (WireConnection connection = WireConnection.to(proxy, READ_TIMEOUT_MILLIS)) {
-            connection.version();
-
-            proxy.requestLatency(delay);
             long sent = System.nanoTime();
             connection.send("set late 0 0 1\r\nx\r\n");
             assertNull(cluster.node(0).get("late"), "the write reached the server before its delay");
@@ -78,9 +75,9 @@ class FaultProxyTest {
             long took = Duration.ofNanos(System.nanoTime() - sent).toMillis();
             proxy.passThrough();
 
-            assertTrue(took >= delay.toMillis(), "with request latency the write was answered after " + took + " ms");
+            assertTrue(took >= 500, "with request latency the write was answered after " + took + " ms");
             assertArrayEquals(new byte[] {'x'}, cluster.node(0).get("late"));
-            assertTrue(timedVersion(connection) < delay.toMillis(), "after passThrough requests are not delayed");
+            assertTrue(timedVersion(connection) < 500, "after passThrough requests are not delayed");
         }
     }
 
