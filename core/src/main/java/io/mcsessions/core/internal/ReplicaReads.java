@@ -192,7 +192,9 @@ final class ReplicaReads {
             }
         }
         for (CompletableFuture<?> future : futures) {
-            future.completeExceptionally(new NodeFailure(NodeFailure.Kind.TIMEOUT, "no answer in time"));
+            if (!future.isDone()) { // the usual case is that every one answered: no failure to make then
+                future.completeExceptionally(new NodeFailure(NodeFailure.Kind.TIMEOUT, "no answer in time"));
+            }
         }
     }
 }
