@@ -57,6 +57,10 @@ public interface NodeClient extends AutoCloseable {
         /** The node rejected the SASL credentials. */
         default void authenticationFailed() {
         }
+
+        /** At start, the node answered as something other than memcached; it gets no connection. */
+        default void notMemcached(NodeFailure why) {
+        }
     }
 
     /** Closes connections and threads; pending operations fail. */

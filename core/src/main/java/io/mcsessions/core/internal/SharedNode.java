@@ -98,6 +98,11 @@ public final class SharedNode {
             public void authenticationFailed() {
                 onAuthenticationFailure();
             }
+
+            @Override
+            public void notMemcached(NodeFailure why) {
+                firstConnection.completeExceptionally(why);
+            }
         });
         this.heartbeat = scheduleHeartbeat();
     }
@@ -114,7 +119,10 @@ public final class SharedNode {
         return health.isUp();
     }
 
-    /** Completes when the client first connects; never fails. */
+    /**
+     * Completes when the client first connects; fails when the node answered, at start, as something other than
+     * memcached.
+     */
     public CompletableFuture<Void> firstConnection() {
         return firstConnection;
     }

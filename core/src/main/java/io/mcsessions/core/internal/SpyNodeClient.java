@@ -36,6 +36,10 @@ final class SpyNodeClient implements NodeClient {
     private static final String PROBE_KEY = "mcsessions:probe";
     /** Longest wait of the plain connect before a new client; callers usually time out sooner. */
     private static final int DIAL_TIMEOUT_MILLIS = 10_000;
+    private static final int BINARY_HEADER_BYTES = 24;
+    private static final byte REQUEST_MAGIC = (byte) 0x80;
+    private static final byte RESPONSE_MAGIC = (byte) 0x81;
+    private static final byte NOOP = 0x0a;
 
     private final NodeAddress node;
     private final ConnectionFactoryBuilder builder;
@@ -45,12 +49,17 @@ final class SpyNodeClient implements NodeClient {
     private volatile CompletableFuture<Void> established = new CompletableFuture<>();
     private volatile boolean connected;
     private volatile boolean closed;
+    /** Set while the node answers something other than memcached: every operation fails with it, unsent. */
+    private volatile NodeFailure notMemcached;
+    private final int checkTimeoutMillis;
     private final Runnable stopWatchingAuthentication;
 
     SpyNodeClient(NodeAddress node, NodeSettings settings, ConnectionListener listener) throws IOException {
         SpyLogger.install();
         this.node = node;
         this.listener = listener;
+        // Half the operation timeout at most: a silent node is dialled as before, within the caller's timeout.
+        this.checkTimeoutMillis = (int) Math.min(1000, Math.max(50, settings.operationTimeoutMillis() / 2));
         builder = new ConnectionFactoryBuilder()
                 .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                 .setFailureMode(FailureMode.Cancel)
@@ -68,7 +77,21 @@ final class SpyNodeClient implements NodeClient {
             builder.setAuthDescriptor(new AuthDescriptor(new String[] {"PLAIN"},
                     new PlainCallbackHandler(settings.username(), settings.password())));
         }
-        client = open();
+        // Checked before the first client, so that no operation reaches a node that is not memcached. Bounded by
+        // half the operation timeout; a refused or silent node gets its client as before, and the health checks
+        // deal with it.
+        NodeFailure wrong = null;
+        try {
+            wrong = check(checkTimeoutMillis);
+        } catch (IOException e) {
+            // refused now: the operations will say so
+        }
+        if (wrong == null) {
+            client = open();
+        } else {
+            notMemcached = wrong;
+            listener.notMemcached(wrong);
+        }
         if (settings.username() != null) {
             stopWatchingAuthentication = SpyLogger.watchAuthentication(
                     new InetSocketAddress(node.host(), node.port()), listener::authenticationFailed);
@@ -120,14 +143,21 @@ final class SpyNodeClient implements NodeClient {
         // A plain connect first, on a thread of its own: a node that refuses is known in a moment, without a new
         // client (and its IO thread) that would only retry in the background. Bounded by the caller's timeout.
         Thread dial = CoreThreads.daemon("mcsessions-dial " + node.describe()).newThread(() -> {
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new InetSocketAddress(node.host(), node.port()), DIAL_TIMEOUT_MILLIS);
+            NodeFailure wrong;
+            try {
+                wrong = check(DIAL_TIMEOUT_MILLIS);
             } catch (IOException e) {
                 reconnected.completeExceptionally(new NodeFailure(NodeFailure.Kind.UNREACHABLE,
                         "the node refuses connections (" + e.getMessage() + ")"));
                 return;
             }
+            if (wrong != null) {
+                refuse(wrong);
+                reconnected.completeExceptionally(wrong);
+                return;
+            }
             CompletableFuture<Void> next = replace(old);
+            notMemcached = null;
             next.whenComplete((ok, failure) -> {
                 if (failure == null) {
                     reconnected.complete(null);
@@ -138,6 +168,56 @@ final class SpyNodeClient implements NodeClient {
         });
         dial.start();
         return reconnected;
+    }
+
+    /**
+     * Connects on a plain socket and sends one binary NOOP. spymemcached trusts the body length in an answer's
+     * header without checking its magic byte, and allocates that much before reading it: "HTTP/1.1 400 Bad"
+     * announces 540 MB, "-ERR unknown" 1.5 GB. So a node that answers anything else never gets a client.
+     *
+     * @return why the node is not memcached, or null when it answered as memcached does, or not at all (a silent or
+     *         closing node is the health checks' business)
+     * @throws IOException when the connection is refused or not made within {@code connectTimeoutMillis}
+     */
+    private NodeFailure check(int connectTimeoutMillis) throws IOException {
+        byte[] answer = new byte[BINARY_HEADER_BYTES];
+        int read = 0;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(node.host(), node.port()), connectTimeoutMillis);
+            socket.setSoTimeout(checkTimeoutMillis);
+            byte[] noop = new byte[BINARY_HEADER_BYTES];
+            noop[0] = REQUEST_MAGIC;
+            noop[1] = NOOP;
+            socket.getOutputStream().write(noop);
+            socket.getOutputStream().flush();
+            try {
+                read = Math.max(0, socket.getInputStream().read(answer)); // the first byte decides
+            } catch (java.net.SocketTimeoutException e) {
+                // a silent node
+            }
+        }
+        if (read == 0 || answer[0] == RESPONSE_MAGIC) {
+            return null;
+        }
+        return new NodeFailure(NodeFailure.Kind.UNREACHABLE, "it answers, but not memcached's binary protocol ("
+                + printable(java.util.Arrays.copyOf(answer, read)) + "): is this the right address in memcachedNodes?");
+    }
+
+    /** Stops the current client (and its reconnecting) until a check of the node passes. */
+    private synchronized void refuse(NodeFailure why) {
+        notMemcached = why;
+        if (!closed && client != null) {
+            connected = false;
+            client.shutdown(0, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static String printable(byte[] bytes) {
+        StringBuilder text = new StringBuilder("\"");
+        for (byte b : bytes) {
+            text.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        return text.append('"').toString();
     }
 
     /**
@@ -156,7 +236,9 @@ final class SpyNodeClient implements NodeClient {
             return CompletableFuture.failedFuture(new NodeFailure(NodeFailure.Kind.UNREACHABLE,
                     "cannot open a new connection (" + e.getMessage() + ")"));
         }
-        old.shutdown(0, TimeUnit.MILLISECONDS);
+        if (old != null) {
+            old.shutdown(0, TimeUnit.MILLISECONDS);
+        }
         return established;
     }
 
@@ -201,6 +283,10 @@ final class SpyNodeClient implements NodeClient {
      * it becomes an UNREACHABLE failure, and the client is rebuilt once.
      */
     private <T> CompletableFuture<T> guarded(Function<MemcachedClient, CompletableFuture<T>> operation) {
+        NodeFailure wrong = notMemcached;
+        if (wrong != null) {
+            return CompletableFuture.failedFuture(wrong);
+        }
         MemcachedClient current = client;
         try {
             return operation.apply(current);
@@ -227,7 +313,9 @@ final class SpyNodeClient implements NodeClient {
     public synchronized void close() {
         closed = true;
         stopWatchingAuthentication.run();
-        client.shutdown(0, TimeUnit.MILLISECONDS);
+        if (client != null) { // null: the node was never memcached
+            client.shutdown(0, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static CompletableFuture<Boolean> bool(OperationFuture<Boolean> future) {

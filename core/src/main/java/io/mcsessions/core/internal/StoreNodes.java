@@ -107,8 +107,10 @@ public final class StoreNodes {
         for (StoreNode node : nodes) {
             try {
                 node.shared().firstConnection().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException e) {
+            } catch (TimeoutException e) {
                 node.shared().health().unreachableAtStart("no connection within " + wait + " ms at start");
+            } catch (ExecutionException e) {
+                node.shared().health().unreachableAtStart(e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
