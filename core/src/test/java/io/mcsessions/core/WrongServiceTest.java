@@ -2,6 +2,8 @@ package io.mcsessions.core;
 
 import static io.mcsessions.core.StoreFixture.assertFound;
 import static io.mcsessions.core.StoreFixture.record;
+import static io.mcsessions.testing.Polling.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,12 +15,14 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -122,5 +126,23 @@ class WrongServiceTest {
         assertTrue(warning.contains("memcached node n3 (" + wrong + ") is down")
                 && warning.contains("not memcached's binary protocol")
                 && warning.contains(answers.substring(0, 5)), warning);
+    }
+
+    @Test
+    void theNodeIsUsedOnceMemcachedAnswersAtItsAddress() throws IOException {
+        answer = "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        int port = http.getLocalPort();
+        ReplicatedSessionStore store = stores.start(cluster.nodesString() + ",n3:127.0.0.1:" + port, 2);
+        assertEquals(NodeState.DOWN, StoreFixture.stateOf(store, "n3"));
+
+        http.close();
+        try (MemcachedCluster fixed = MemcachedCluster.onPorts(port)) {
+            fixed.start();
+            await("n3 is used once memcached answers there").atMost(Duration.ofSeconds(10))
+                    .until(() -> StoreFixture.stateOf(store, "n3"), is(NodeState.UP));
+            long revision = Revisions.next(0);
+            assertEquals(SaveResult.Outcome.STORED, store.save(record("after", revision)).outcome());
+            assertFound(store.load("after"), "after", revision);
+        }
     }
 }
