@@ -1,7 +1,5 @@
 package io.mcsessions.core;
 
-import static io.mcsessions.core.StoreFixture.assertFound;
-import static io.mcsessions.core.StoreFixture.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,20 +25,7 @@ class RefusedNodeTest {
     @Test
     void aNodeRefusingFromTheStartCostsOneWarningAndNoFailedOperation() {
         String refused = MemcachedCluster.refusedAddress();
-        ReplicatedSessionStore store = stores.start(cluster.nodesString() + ",n3:" + refused, c -> {
-            c.setRedundancy(2);
-            c.setSigningKeys("refused-node-test-key"); // signed, so that the node's is the only warning
-        });
-        for (int i = 0; i < 500; i++) {
-            long revision = Revisions.next(0);
-            assertEquals(SaveResult.Outcome.STORED, store.save(record("s" + i, revision)).outcome());
-            assertFound(store.load("s" + i), "s" + i, revision);
-        }
-        // Let several retry intervals pass with traffic, so failed probes would show if they logged.
-        long until = System.nanoTime() + StoreFixture.RETRY_MS * 3 * 1_000_000L;
-        while (System.nanoTime() < until) {
-            assertEquals(LoadResult.Outcome.FOUND, store.load("s1").outcome());
-        }
+        ReplicatedSessionStore store = stores.usedWithThirdNode(cluster, refused, 500);
 
         List<LogRecord> warnings = logs.at(Level.WARNING);
         assertEquals(1, warnings.size(), logs.dump());

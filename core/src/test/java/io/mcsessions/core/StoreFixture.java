@@ -88,6 +88,28 @@ final class StoreFixture implements AfterEachCallback {
         assertEquals("revision " + revision, new String(result.record().payload(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * A store on the cluster's nodes and {@code n3} at {@code third}, two copies per session, values signed (so that
+     * a warning about {@code n3} is the only one); {@code sessions} sessions saved and read back, all of them stored,
+     * then one read over three retry intervals, so that failed probes of {@code n3} would show if they logged.
+     */
+    ReplicatedSessionStore usedWithThirdNode(MemcachedCluster cluster, String third, int sessions) {
+        ReplicatedSessionStore store = start(cluster.nodesString() + ",n3:" + third, c -> {
+            c.setRedundancy(2);
+            c.setSigningKeys("third-node-test-key");
+        });
+        for (int i = 0; i < sessions; i++) {
+            long revision = Revisions.next(0);
+            assertEquals(SaveResult.Outcome.STORED, store.save(record("s" + i, revision)).outcome());
+            assertFound(store.load("s" + i), "s" + i, revision);
+        }
+        long until = System.nanoTime() + RETRY_MS * 3 * 1_000_000L;
+        while (System.nanoTime() < until) {
+            assertEquals(LoadResult.Outcome.FOUND, store.load("s1").outcome());
+        }
+        return store;
+    }
+
     /** The cluster node behind a configured node id (n1 is node 0). */
     static MemcachedNode nodeOf(MemcachedCluster cluster, NodeAddress address) {
         return cluster.node(Integer.parseInt(address.id().substring(1)) - 1);

@@ -23,9 +23,9 @@ import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node address that points at another service (here an HTTP server, as a wrong port would). spymemcached reads
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reconnect. The store checks what a node answers before it gives the node to spymemcached.
  */
 class WrongServiceTest {
-
     @RegisterExtension
     static final MemcachedCluster cluster = MemcachedCluster.withNodes(2);
 
@@ -99,19 +98,7 @@ class WrongServiceTest {
     void aNodeThatIsNotMemcachedIsNamedAndNeverGivenAnOperation(String answers) {
         answer = answers.getBytes(StandardCharsets.US_ASCII);
         String wrong = "127.0.0.1:" + http.getLocalPort();
-        ReplicatedSessionStore store = stores.start(cluster.nodesString() + ",n3:" + wrong, c -> {
-            c.setRedundancy(2);
-            c.setSigningKeys("wrong-service-test-key"); // signed, so that the node's is the only warning
-        });
-        for (int i = 0; i < 300; i++) {
-            long revision = Revisions.next(0);
-            assertEquals(SaveResult.Outcome.STORED, store.save(record("s" + i, revision)).outcome());
-            assertFound(store.load("s" + i), "s" + i, revision);
-        }
-        long until = System.nanoTime() + StoreFixture.RETRY_MS * 3 * 1_000_000L;
-        while (System.nanoTime() < until) {
-            assertEquals(LoadResult.Outcome.FOUND, store.load("s1").outcome());
-        }
+        stores.usedWithThirdNode(cluster, wrong, 300);
 
         for (byte[] first : received) {
             // A NOOP of 24 bytes (magic 0x80, opcode 0x0a) is the check; anything else was an operation.
