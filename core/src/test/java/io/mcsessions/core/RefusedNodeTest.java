@@ -1,13 +1,10 @@
 package io.mcsessions.core;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.LogCapture;
 import io.mcsessions.testing.MemcachedCluster;
-import java.util.List;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,11 +24,8 @@ class RefusedNodeTest {
         String refused = MemcachedCluster.refusedAddress();
         ReplicatedSessionStore store = stores.usedWithThirdNode(cluster, refused, 500);
 
-        List<LogRecord> warnings = logs.at(Level.WARNING);
-        assertEquals(1, warnings.size(), logs.dump());
-        String warning = new java.util.logging.SimpleFormatter().formatMessage(warnings.get(0));
+        String warning = StoreFixture.theOneWarning(logs);
         assertTrue(warning.contains("memcached node n3 (" + refused + ") is down"), warning);
-        assertEquals(null, warnings.get(0).getThrown(), "no stack trace at WARN");
         assertTrue(logs.at(Level.SEVERE).isEmpty(), logs.dump());
         // DOWN, or PROBING while a probe dials it: either way out of use.
         NodeState n3 = StoreFixture.stateOf(store, "n3");

@@ -110,6 +110,14 @@ final class StoreFixture implements AfterEachCallback {
         return store;
     }
 
+    /** The one warning {@code logs} captured, formatted; fails when there is not exactly one. */
+    static String theOneWarning(io.mcsessions.testing.LogCapture logs) {
+        List<java.util.logging.LogRecord> warnings = logs.at(java.util.logging.Level.WARNING);
+        assertEquals(1, warnings.size(), logs.dump());
+        assertEquals(null, warnings.get(0).getThrown(), "no stack trace at WARN");
+        return new java.util.logging.SimpleFormatter().formatMessage(warnings.get(0));
+    }
+
     /** The cluster node behind a configured node id (n1 is node 0). */
     static MemcachedNode nodeOf(MemcachedCluster cluster, NodeAddress address) {
         return cluster.node(Integer.parseInt(address.id().substring(1)) - 1);

@@ -16,10 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,15 +98,13 @@ class WrongServiceTest {
         stores.usedWithThirdNode(cluster, wrong, 300);
 
         for (byte[] first : received) {
-            // A NOOP of 24 bytes (magic 0x80, opcode 0x0a) is the check; anything else was an operation.
-            assertTrue(first.length == 24 && first[0] == (byte) 0x80 && first[1] == 0x0a,
+            // A NOOP of 24 bytes (magic 0x80, opcode 0x0a) and a line end is the check; anything else was an operation.
+            assertTrue(first.length == 26 && first[0] == (byte) 0x80 && first[1] == 0x0a && first[25] == '\n',
                     "the HTTP server was sent more than the check: " + received.size() + " connections, one began "
                             + new String(first, StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "."));
         }
         assertTrue(received.size() >= 2, "the node is checked again while it is down: " + received.size());
-        List<LogRecord> warnings = logs.at(Level.WARNING);
-        assertEquals(1, warnings.size(), logs.dump());
-        String warning = new java.util.logging.SimpleFormatter().formatMessage(warnings.get(0));
+        String warning = StoreFixture.theOneWarning(logs);
         assertTrue(warning.contains("memcached node n3 (" + wrong + ") is down")
                 && warning.contains("not memcached's binary protocol")
                 && warning.contains(answers.substring(0, 5)), warning);
@@ -130,6 +125,18 @@ class WrongServiceTest {
             long revision = Revisions.next(0);
             assertEquals(SaveResult.Outcome.STORED, store.save(record("after", revision)).outcome());
             assertFound(store.load("after"), "after", revision);
+        }
+    }
+
+    /** memcached started with "-B ascii" (as a text-only proxy would answer): it would leave every operation waiting. */
+    @Test
+    void aTextOnlyMemcachedIsNamedToo() {
+        try (MemcachedCluster textOnly = MemcachedCluster.withNodes(1).extraArgs("-B", "ascii")) {
+            textOnly.start();
+            stores.usedWithThirdNode(cluster, textOnly.node(0).address(), 100);
+
+            String warning = StoreFixture.theOneWarning(logs);
+            assertTrue(warning.contains("not memcached's binary protocol (\"ERROR"), warning);
         }
     }
 }
