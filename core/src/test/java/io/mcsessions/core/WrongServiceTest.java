@@ -88,7 +88,7 @@ class WrongServiceTest {
         http.close();
     }
 
-    /** An HTTP server (540 MB announced), a text-only memcached proxy (7 bytes, then silence), Redis (1.5 GB). */
+    /** An HTTP server (540 MB announced), a text-only memcached proxy (7 bytes, then silence), Redis (1.8 GB). */
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", "ERROR\r\n",
         "-ERR unknown command\r\n"})

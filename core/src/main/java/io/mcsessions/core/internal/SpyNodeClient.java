@@ -173,7 +173,7 @@ final class SpyNodeClient implements NodeClient {
     /**
      * Connects on a plain socket and sends one binary NOOP and a line end. spymemcached trusts the body length in an answer's
      * header without checking its magic byte, and allocates that much before reading it: "HTTP/1.1 400 Bad"
-     * announces 540 MB, "-ERR unknown" 1.5 GB. So a node that answers anything else never gets a client.
+     * announces 540 MB, "-ERR unknown" 1.8 GB. So a node that answers anything else never gets a client.
      *
      * @return why the node is not memcached, or null when it answered as memcached does, or not at all (a silent or
      *         closing node is the health checks' business)
