@@ -171,7 +171,7 @@ final class SpyNodeClient implements NodeClient {
     }
 
     /**
-     * Connects on a plain socket and sends one binary NOOP and a line end. spymemcached trusts the body length in an answer's
+     * Connects on a plain socket and sends one binary NOOP. spymemcached trusts the body length in an answer's
      * header without checking its magic byte, and allocates that much before reading it: "HTTP/1.1 400 Bad"
      * announces 540 MB, "-ERR unknown" 1.8 GB. So a node that answers anything else never gets a client.
      *
@@ -185,14 +185,11 @@ final class SpyNodeClient implements NodeClient {
         try (java.net.Socket socket = new java.net.Socket()) {
             socket.connect(new InetSocketAddress(node.host(), node.port()), connectTimeoutMillis);
             socket.setSoTimeout(checkTimeoutMillis);
-            // A NOOP, then a line end: memcached answers the NOOP (and closes at the line end, which we do first);
-            // a text-only memcached or proxy ("-B ascii", mcrouter) reads one line and answers ERROR, where the
-            // NOOP alone would leave it waiting, and spymemcached after it.
-            byte[] noop = new byte[BINARY_HEADER_BYTES + 2];
+            // The NOOP's opcode is a line feed: a text-only memcached or proxy ("-B ascii") reads "\x80\n" as a
+            // line and answers ERROR, so it is named here instead of leaving spymemcached waiting.
+            byte[] noop = new byte[BINARY_HEADER_BYTES];
             noop[0] = REQUEST_MAGIC;
             noop[1] = NOOP;
-            noop[BINARY_HEADER_BYTES] = '\r';
-            noop[BINARY_HEADER_BYTES + 1] = '\n';
             socket.getOutputStream().write(noop);
             socket.getOutputStream().flush();
             try {
