@@ -140,8 +140,9 @@ final class SpyNodeClient implements NodeClient {
     public CompletableFuture<Void> reconnect() {
         CompletableFuture<Void> reconnected = new CompletableFuture<>();
         MemcachedClient old = client;
-        // A plain connect first, on a thread of its own: a node that refuses is known in a moment, without a new
-        // client (and its IO thread) that would only retry in the background. Bounded by the caller's timeout.
+        // A plain connect and a NOOP first (see check), on a thread of its own: a node that refuses, or is not
+        // memcached, is known in a moment, without a new client (and its IO thread) that would only retry in the
+        // background. Bounded by the caller's timeout.
         Thread dial = CoreThreads.daemon("mcsessions-dial " + node.describe()).newThread(() -> {
             NodeFailure wrong;
             try {
