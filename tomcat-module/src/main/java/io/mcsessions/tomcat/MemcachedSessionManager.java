@@ -171,7 +171,8 @@ public class MemcachedSessionManager extends MemcachedManagerAttributes {
         if (session instanceof MemcachedSession ours) {
             RequestScope scope = RequestScope.current(this);
             if (scope != null) {
-                scope.use(ours);
+                // As if looked up: the request's later findSession returns it, and the copy counts one use.
+                scope.lookedUp(ours.getIdInternal(), ours);
             }
             keptLocally(ours);
         }
@@ -184,7 +185,7 @@ public class MemcachedSessionManager extends MemcachedManagerAttributes {
         return created.sum();
     }
 
-    /** Non-sticky: a local copy was used; beyond maxLocalCopies the least recently used ones leave this Tomcat. */
+    /** Non-sticky: a request used a local copy; beyond maxLocalCopies some leave this Tomcat (see LocalCopies). */
     private void keptLocally(MemcachedSession session) {
         LocalCopies limit = localCopies;
         if (limit == null) {
