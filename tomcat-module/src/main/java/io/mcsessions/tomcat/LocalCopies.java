@@ -15,8 +15,9 @@ import java.util.List;
  * request moves to the kept part, the rest of the bound. Each part drops its least recently used copy first, a
  * kept copy falling back to probation. Crawlers and clients without cookies create a session per request; their
  * copies fill the probation part only, and never push out the copies of sessions that come back. A session whose
- * copy left probation before it came back is recognised by a fingerprint of its id (a fixed table, a few bytes per
- * copy of the bound) and kept at once.
+ * copy left probation before it came back is recognised by a fingerprint of its id, as long as it is one of the last
+ * {@code maxLocalCopies} ids dropped ({@link DroppedIds}: two arrays allocated once, 168 KB at the
+ * default bound), and kept at once.
  *
  * <p>A copy memcached lacks (its last write reached no replica) is never dropped: it is all there is of that
  * session. Dropping a copy fires no event: the session lives on in memcached.
@@ -27,14 +28,14 @@ final class LocalCopies {
     /* Session ids by last use, eldest first, in each part. Guarded by this. */
     private final LinkedHashMap<String, MemcachedSession> probation = new LinkedHashMap<>(64, 0.75f, true);
     private final LinkedHashMap<String, MemcachedSession> kept = new LinkedHashMap<>(64, 0.75f, true);
-    /** Fingerprints of the ids whose copies left probation, one slot per hash, newest wins. Guarded by this. */
-    private final int[] dropped;
+    /** The ids whose copies left probation last, as many as the bound. Guarded by this. */
+    private final DroppedIds dropped;
 
     LocalCopies(int max) {
         int bound = Math.max(0, max);
         this.maxProbation = bound <= 1 ? bound : Math.max(1, bound / 10);
         this.maxKept = bound - maxProbation;
-        this.dropped = new int[bound == 0 ? 1 : Integer.highestOneBit(Math.min(bound, 1 << 24) * 2 - 1) << 1];
+        this.dropped = new DroppedIds(bound);
     }
 
     /**
@@ -49,7 +50,7 @@ final class LocalCopies {
                 kept.put(id, session);
                 return List.of();
             }
-            if (probation.remove(id) != null || forgetDropped(id)) {
+            if (probation.remove(id) != null || dropped.contains(id)) {
                 kept.put(id, session);
                 List<MemcachedSession> droppedNow = new ArrayList<>(0);
                 Iterator<MemcachedSession> eldest = kept.values().iterator();
@@ -100,33 +101,11 @@ final class LocalCopies {
                 unsynced.add(candidate);
             } else {
                 droppedNow.add(candidate);
-                rememberDropped(candidate.getIdInternal());
+                dropped.add(candidate.getIdInternal());
             }
         }
         for (MemcachedSession copy : unsynced) {
             probation.put(copy.getIdInternal(), copy);
         }
-    }
-
-    private void rememberDropped(String id) {
-        int fingerprint = fingerprint(id);
-        dropped[fingerprint & (dropped.length - 1)] = fingerprint;
-    }
-
-    private boolean forgetDropped(String id) {
-        int fingerprint = fingerprint(id);
-        int slot = fingerprint & (dropped.length - 1);
-        if (dropped[slot] != fingerprint) {
-            return false;
-        }
-        dropped[slot] = 0;
-        return true;
-    }
-
-    /** Never 0, the empty slot. */
-    private static int fingerprint(String id) {
-        int h = id.hashCode() * 0x9E3779B9;
-        h ^= h >>> 16;
-        return h == 0 ? 1 : h;
     }
 }

@@ -34,7 +34,10 @@ class BoundedLocalCopiesTest {
             for (SessionClient client : clients) {
                 assertEquals("2", client.get(tomcat, "/count"), "a session whose local copy was dropped");
             }
-            assertEquals(3, tomcat.baseManager().getActiveSessions());
+            // Ten sessions in turn through a bound of three: no copy is there when its session comes back, so
+            // they all count as used once and share probation (OneShotSessionsTest covers who stays).
+            assertTrue(tomcat.baseManager().getActiveSessions() <= 3,
+                    tomcat.baseManager().getActiveSessions() + " local copies");
             assertEquals(10, tomcat.baseManager().getSessionCounter(), "dropping a copy is not a new session");
             assertEquals(0, tomcat.baseManager().getExpiredSessions(), "dropping a copy does not end a session");
         }
