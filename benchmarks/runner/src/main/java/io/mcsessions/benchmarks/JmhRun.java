@@ -1,5 +1,6 @@
 package io.mcsessions.benchmarks;
 
+import io.mcsessions.benchmarks.jmh.ChangeDetectionBenchmark;
 import io.mcsessions.benchmarks.jmh.Nodes;
 import io.mcsessions.benchmarks.jmh.RawSpymemcachedBenchmark;
 import io.mcsessions.benchmarks.jmh.SerializationBenchmark;
@@ -40,6 +41,7 @@ final class JmhRun {
     static List<Row> run(String nodes, boolean quick) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(SerializationBenchmark.class.getName())
+                .include(ChangeDetectionBenchmark.class.getName())
                 .include(StoreBenchmark.class.getName())
                 .include(RawSpymemcachedBenchmark.class.getName())
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)

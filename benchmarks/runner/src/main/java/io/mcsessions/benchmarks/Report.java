@@ -393,7 +393,10 @@ final class Report {
         }
         md.append("\n`SerializationBenchmark`: Java serialization of a shop-like session (a counter, a user name, "
                 + "cart lines of about 100 bytes) of about 1, 10 and 100 KB, through the serializer both adapters "
-                + "use. `StoreBenchmark.saveAndLoad`: one `save` (returns when both replicas answered) and one "
+                + "use. `ChangeDetectionBenchmark`: telling a changed session of that size from an unchanged one: the "
+                + "SHA-256 digest the Tomcat adapter takes, against comparing with a kept copy (`arraysEquals`) and "
+                + "two 32-bit checks that are not candidates (`arraysHashCode`, msm's; `crc32c`), see "
+                + "performance.md. `StoreBenchmark.saveAndLoad`: one `save` (returns when both replicas answered) and one "
                 + "`load` (reads every replica) of a 1 KB session. `RawSpymemcachedBenchmark.setAndGet`: the floor, "
                 + "one plain spymemcached set and get of the same 1 KB on one node.\n");
     }
