@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.mcsessions.core.NodeState;
 import io.mcsessions.core.ReplicatedSessionStore;
 import io.mcsessions.testing.FileTrees;
+import io.mcsessions.testing.MemcachedCluster;
 import io.mcsessions.testing.WebappClasses;
 import jakarta.servlet.ServletContainerInitializer;
 import java.io.IOException;
@@ -75,6 +76,14 @@ final class EmbeddedTomcat implements AutoCloseable {
     static EmbeddedTomcat start(String jvmRoute, Consumer<MemcachedSessionManager> configure,
                                 EventListener... listeners) throws Exception {
         return with().jvmRoute(jvmRoute).memcached(configure).listeners(listeners).start();
+    }
+
+    /** A non-sticky Tomcat on the cluster's nodes that keeps at most {@code maxLocalCopies} local copies. */
+    static EmbeddedTomcat nonStickyKeeping(MemcachedCluster cluster, int maxLocalCopies) throws Exception {
+        return start(null, m -> {
+            m.setMemcachedNodes(cluster.nodesString());
+            m.setMaxLocalCopies(maxLocalCopies);
+        });
     }
 
     static Builder with() {
