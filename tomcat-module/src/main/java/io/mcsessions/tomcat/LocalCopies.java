@@ -50,16 +50,15 @@ final class LocalCopies {
                 kept.put(id, session);
                 return List.of();
             }
-            if (probation.remove(id) != null || dropped.contains(id)) {
+            // With a bound below 2 there is no kept part: every copy stays in probation.
+            if (maxKept > 0 && (probation.remove(id) != null || dropped.contains(id))) {
                 kept.put(id, session);
                 List<MemcachedSession> droppedNow = new ArrayList<>(0);
                 Iterator<MemcachedSession> eldest = kept.values().iterator();
-                while (kept.size() > maxKept && eldest.hasNext()) {
-                    MemcachedSession candidate = eldest.next();
-                    if (candidate != session) {
-                        eldest.remove();
-                        probation.put(candidate.getIdInternal(), candidate);
-                    }
+                while (kept.size() > maxKept) { // the session, newest, is never reached
+                    MemcachedSession demoted = eldest.next();
+                    eldest.remove();
+                    probation.put(demoted.getIdInternal(), demoted);
                 }
                 trimProbation(session, droppedNow);
                 return droppedNow;

@@ -47,6 +47,18 @@ class BoundedLocalCopiesTest {
     }
 
     @Test
+    void aBoundOfOneKeepsOneCopyOfSessionsThatComeBack() throws Exception {
+        try (EmbeddedTomcat tomcat = EmbeddedTomcat.nonStickyKeeping(cluster, 1)) {
+            for (int i = 0; i < 3; i++) {
+                SessionClient client = new SessionClient();
+                assertEquals("1", client.get(tomcat, "/count"));
+                assertEquals("2", client.get(tomcat, "/count"));
+                assertEquals(1, localIds(tomcat).size(), "local copies with maxLocalCopies=1");
+            }
+        }
+    }
+
+    @Test
     void aFloodOfOneShotSessionsKeepsATenthOfTheBoundAndTheReturningSessions() throws Exception {
         try (EmbeddedTomcat tomcat = EmbeddedTomcat.nonStickyKeeping(cluster, 20)) {
             SessionClient returning = new SessionClient();
