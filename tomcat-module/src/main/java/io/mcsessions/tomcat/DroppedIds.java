@@ -10,10 +10,9 @@ package io.mcsessions.tomcat;
 final class DroppedIds {
     private static final int EMPTY = 0;
 
-    /** Fingerprints in drop order; {@code next} is the oldest once the ring is full. */
+    /** Fingerprints in drop order; {@code next} is the oldest once the ring is full (no slot {@link #EMPTY}). */
     private final int[] ring;
     private int next;
-    private int size;
     /** Linear probing, at most half full; a fingerprint dropped twice is in it twice. */
     private final int[] table;
     private final int mask;
@@ -26,10 +25,8 @@ final class DroppedIds {
 
     void add(String id) {
         int fingerprint = fingerprint(id);
-        if (size == ring.length) {
+        if (ring[next] != EMPTY) {
             removeFromTable(ring[next]);
-        } else {
-            size++;
         }
         ring[next] = fingerprint;
         next = next + 1 == ring.length ? 0 : next + 1;

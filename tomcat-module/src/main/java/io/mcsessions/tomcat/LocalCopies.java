@@ -53,23 +53,16 @@ final class LocalCopies {
             // With a bound below 2 there is no kept part: every copy stays in probation.
             if (maxKept > 0 && (probation.remove(id) != null || dropped.contains(id))) {
                 kept.put(id, session);
-                List<MemcachedSession> droppedNow = new ArrayList<>(0);
                 Iterator<MemcachedSession> eldest = kept.values().iterator();
                 while (kept.size() > maxKept) { // the session, newest, is never reached
                     MemcachedSession demoted = eldest.next();
                     eldest.remove();
                     probation.put(demoted.getIdInternal(), demoted);
                 }
-                trimProbation(session, droppedNow);
-                return droppedNow;
+            } else {
+                probation.put(id, session);
             }
-            probation.put(id, session);
-            if (probation.size() <= maxProbation) {
-                return List.of();
-            }
-            List<MemcachedSession> droppedNow = new ArrayList<>(1);
-            trimProbation(session, droppedNow);
-            return droppedNow;
+            return trimProbation(session);
         }
     }
 
@@ -80,13 +73,17 @@ final class LocalCopies {
         }
     }
 
-    synchronized int size() {
-        return probation.size() + kept.size();
-    }
-
-    /** Drops probation's eldest copies beyond its bound, except {@code using} and copies memcached lacks. */
-    private void trimProbation(MemcachedSession using, List<MemcachedSession> droppedNow) {
-        List<MemcachedSession> unsynced = List.of();
+    /**
+     * Drops probation's eldest copies beyond its bound, except {@code using} and copies memcached lacks.
+     *
+     * @return the copies dropped, eldest first
+     */
+    private List<MemcachedSession> trimProbation(MemcachedSession using) {
+        if (probation.size() <= maxProbation) {
+            return List.of();
+        }
+        List<MemcachedSession> droppedNow = new ArrayList<>(1);
+        List<MemcachedSession> unsynced = new ArrayList<>(0);
         Iterator<MemcachedSession> eldest = probation.values().iterator();
         while (probation.size() + unsynced.size() > maxProbation && eldest.hasNext()) {
             MemcachedSession candidate = eldest.next();
@@ -95,9 +92,7 @@ final class LocalCopies {
             }
             eldest.remove();
             if (candidate.isUnsynced()) {
-                // Kept, and moved to the newest end below, so that the next trim does not walk past it again.
-                unsynced = unsynced.isEmpty() ? new ArrayList<>() : unsynced;
-                unsynced.add(candidate);
+                unsynced.add(candidate); // kept, at the newest end, so that the next trim does not walk past it
             } else {
                 droppedNow.add(candidate);
                 dropped.add(candidate.getIdInternal());
@@ -106,5 +101,6 @@ final class LocalCopies {
         for (MemcachedSession copy : unsynced) {
             probation.put(copy.getIdInternal(), copy);
         }
+        return droppedNow;
     }
 }

@@ -9,10 +9,15 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The dropped-id memory of {@link LocalCopies}: exactly the last {@code capacity} ids, against a plain model. */
+/**
+ * The dropped-id memory of {@link LocalCopies}: exactly the last {@code capacity} ids, against a plain model. The
+ * timeout turns a table that is never emptied (its inserts would then probe forever) into a failure.
+ */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DroppedIdsTest {
 
     @ParameterizedTest
