@@ -24,7 +24,10 @@ final class Machine {
 
     static List<String> describe(Path root) {
         List<String> lines = new ArrayList<>();
-        lines.add("CPU: " + firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown") + ", "
+        // The clock as well as the model: a virtual machine's model name ("AMD EPYC") can hide very different parts.
+        String clock = firstValue(Path.of("/proc/cpuinfo"), "cpu MHz")
+                .map(mhz -> String.format(Locale.ROOT, " at %.1f GHz", Double.parseDouble(mhz) / 1000)).orElse("");
+        lines.add("CPU: " + firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown") + clock + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores visible to the JVM");
         firstValue(Path.of("/proc/meminfo"), "MemTotal").ifPresent(kb -> lines.add(String.format(Locale.ROOT,
                 "Memory: %.1f GiB", Long.parseLong(kb.replaceAll("\\D", "")) / 1024.0 / 1024.0)));
