@@ -1,6 +1,7 @@
 package io.mcsessions.tomcat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mcsessions.testing.MemcachedCluster;
@@ -83,7 +84,7 @@ class BoundedLocalCopiesTest {
             SessionClient slow = new SessionClient();
             assertEquals("1", slow.get(tomcat, "/count"));
             oneShotSessions(tomcat, 10);
-            assertTrue(!localIds(tomcat).contains(slow.sessionId()), "one-shot copies push out a new session's");
+            assertFalse(localIds(tomcat).contains(slow.sessionId()), "one-shot copies push out a new session's");
 
             assertEquals("2", slow.get(tomcat, "/count"), "read from memcached");
             oneShotSessions(tomcat, 40);
